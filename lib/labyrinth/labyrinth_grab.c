@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * The fast path: per-lcore exclusive page grab and free.
+ *
+ * A page is in exactly one of three places: free in its zone's map (bit
+ * set, owner record FREE), in one lcore's cache (bit clear, record FREE), or
+ * held (bit clear, record HEAD/TAIL with the owner). Moves between them:
+ *
+ *   map -> cache   refill: budget taken from the zone counter above the
+ *                  reserve, then whole words claimed (one atomic a word)
+ *   cache -> held  pop; owner record stored (the page is ours alone)
+ *   held -> cache  owner record CAS HEAD -> FREE (arbitrates racing double
+ *                  frees), then push; a full cache flushes half to the map
+ *   cache -> map   bits set (one atomic a word), then budget given back
+ *   map -> held    cache-less lcores, non-EAL threads, remote zones, blocks
+ *
+ * Pages in caches were taken above the reserve, so a normal grab from a
+ * cache can never take a zone below its min watermark.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_per_lcore.h>
+
+#include "labyrinth_priv.h"
+
+/* Cache-less lcores take budget in batches of this many pages. */
+#define TOKEN_BATCH 32u
+
+/* Map search start of threads without an lcore slot (thread-local). */
+static RTE_DEFINE_PER_LCORE(uint32_t, anon_hint);
+
+#define CNT_ADD(lab, lc, field, v) do { \
+	if ((lc) != NULL) \
+		lab_counter_add(&(lc)->cnt.field, (v)); \
+	else \
+		/* Relaxed: a statistic shared by slot-less threads. */ \
+		lab_fetch_add(&(lab)->anon.field, (v), LAB_RELAXED); \
+} while (0)
+
+static inline struct lab_lcore *
+my_lcore(const struct labyrinth *lab)
+{
+	unsigned int id = rte_lcore_id();
+
+	return likely(id < RTE_MAX_LCORE) ? lab->lcore[id] : NULL;
+}
+
+static inline unsigned int
+my_owner(void)
+{
+	unsigned int id = rte_lcore_id();
+
+	return id < RTE_MAX_LCORE ? id : LABYRINTH_OWNER_NON_EAL;
+}
+
+static inline uint32_t
+lab_now(void)
+{
+	return (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT);
+}
+
+/* Zone page index of p, a page of zone zn (known to be valid). */
+static inline uint32_t
+zone_index(const struct labyrinth *lab, const struct lab_zone *zn,
+		const void *p)
+{
+	unsigned int s = 0;
+
+	if (likely(zn->nb_segs == 1))
+		return (uint32_t)(((uintptr_t)p - (uintptr_t)zn->seg[0].base) >>
+				lab->page_shift);
+	while (s + 1 < zn->nb_segs && !((const char *)p >= zn->seg[s].base &&
+			(const char *)p < zn->seg[s].base +
+			((size_t)zn->seg[s].count << lab->page_shift)))
+		s++;
+	return zn->seg[s].first + (uint32_t)(((uintptr_t)p -
+			(uintptr_t)zn->seg[s].base) >> lab->page_shift);
+}
+
+/* Record the new owner of a block. */
+static inline void
+mark_held(struct lab_zone *zn, uint32_t idx, unsigned int order,
+		unsigned int owner, uint32_t stamp)
+{
+	uint32_t i;
+
+	/* Relaxed: the block is ours alone (its bits were claimed with
+	 * acquire, or it came from our own cache); readers are owner queries
+	 * (snapshots) and a later free, which reaches this thread's store
+	 * through the caller's own hand-off of the pointer. */
+	lab_store(&zn->meta[idx], lab_meta_make(LAB_PG_HEAD, order, owner,
+			stamp), LAB_RELAXED);
+	for (i = 1; i < (UINT32_C(1) << order); i++)
+		/* Relaxed: as for the head. */
+		lab_store(&zn->meta[idx + i], lab_meta_make(LAB_PG_TAIL, order,
+				owner, stamp), LAB_RELAXED);
+}
+
+/* Poison check and zeroing of a freshly grabbed block. */
+static inline void
+prepare_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
+		unsigned int order, unsigned int gfp)
+{
+	size_t len = (size_t)lab->page_size << order;
+
+	if (unlikely(lab->flags & LABYRINTH_F_DEBUG)) {
+		const uint64_t *w = p;
+		const uint64_t poison = UINT64_C(0x0101010101010101) *
+			LABYRINTH_POISON;
+		size_t i;
+
+		for (i = 0; i < len / sizeof(uint64_t); i++)
+			if (w[i] != poison)
+				break;
+		if (i != len / sizeof(uint64_t))
+			CNT_ADD(lab, lc, poison_errors, 1);
+	}
+	if (gfp & LABYRINTH_GFP_ZERO)
+		memset(p, 0, len);
+}
+
+/*
+ * Refill lc's cache from its zone, above the reserve. Returns pages added.
+ */
+static uint32_t
+cache_refill(struct labyrinth *lab, struct lab_lcore *lc, uint32_t want)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uint32_t idx[LABYRINTH_CACHE_MAX];
+	uint32_t len = lc->len, budget, got, i;
+
+	if (want > lc->size - len)
+		want = lc->size - len;
+	budget = labyrinth_map_reserve_upto(&zn->map, want, zn->reserve);
+	if (budget == 0)
+		return 0;
+	got = labyrinth_map_claim(&zn->map, &lc->hint, idx, budget);
+	if (unlikely(got < budget))
+		labyrinth_map_unreserve(&zn->map, budget - got);
+	for (i = 0; i < got; i++)
+		lc->cache[len + i] = lab_page_addr(lab, zn, idx[i]);
+	/* Relaxed store: only this lcore writes len; statistics readers want
+	 * a torn-free value, nothing more. */
+	lab_store(&lc->len, len + got, LAB_RELAXED);
+	lab_counter_add(&lc->cnt.cache_refills, 1);
+	return got;
+}
+
+/* Give the n oldest cached pages of lc back to the map. */
+static void
+cache_flush_n(struct labyrinth *lab, struct lab_lcore *lc, uint32_t n)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uint32_t idx[LABYRINTH_CACHE_MAX];
+	uint32_t len = lc->len, i, put;
+
+	if (n > len)
+		n = len;
+	if (n == 0)
+		return;
+	for (i = 0; i < n; i++)
+		idx[i] = zone_index(lab, zn, lc->cache[i]);
+	memmove(lc->cache, lc->cache + n, (len - n) * sizeof(void *));
+	/* Relaxed: single writer, see cache_refill(). */
+	lab_store(&lc->len, len - n, LAB_RELAXED);
+	put = labyrinth_map_put(&zn->map, idx, n);
+	labyrinth_map_unreserve(&zn->map, put);
+	lab_counter_add(&lc->cnt.cache_flushes, 1);
+}
+
+void
+lab_cache_drain(struct labyrinth *lab, struct lab_lcore *lc)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+
+	cache_flush_n(lab, lc, lc->len);
+	if (lc->tokens != 0) {
+		labyrinth_map_unreserve(&zn->map, lc->tokens);
+		lc->tokens = 0;
+	}
+}
+
+/*
+ * Take a block of 2^order pages straight from zone z's map, leaving floor
+ * pages of budget behind. Returns the first page index or -1.
+ */
+static inline int64_t
+zone_take(struct lab_zone *zn, uint32_t *hint, unsigned int order,
+		int64_t floor)
+{
+	uint32_t n = UINT32_C(1) << order, i;
+	int64_t first;
+
+	if (labyrinth_map_reserve(&zn->map, n, floor) != 0)
+		return -1;
+	if (order == 0) {
+		if (labyrinth_map_claim(&zn->map, hint, &i, 1) == 1)
+			return i;
+		first = -1;
+	} else {
+		first = labyrinth_map_claim_block(&zn->map, hint, order);
+	}
+	if (first < 0)
+		labyrinth_map_unreserve(&zn->map, n);
+	return first;
+}
+
+/*
+ * The slow path of every grab: straight from the maps. Pass 1 tries every
+ * allowed zone above its reserve, nearest first; pass 2 (GFP_ATOMIC only)
+ * digs into the reserves in the same order. Bounded: at most two passes
+ * over LABYRINTH_MAX_ZONES zones, each a bounded map search.
+ */
+static __rte_noinline void *
+grab_from_maps(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp,
+		unsigned int order)
+{
+	unsigned int pass, k, z, local;
+	int socket;
+	uint32_t *hint;
+	int64_t first = -1;
+	bool retried = false;
+
+	if (lc != NULL) {
+		socket = lc->socket_id;
+		hint = &lc->hint;
+	} else {
+		socket = (int)rte_socket_id();
+		if (socket < 0 || socket >= RTE_MAX_NUMA_NODES)
+			socket = 0;
+		hint = &RTE_PER_LCORE(anon_hint);
+	}
+	local = lab->socket_zone[socket] >= 0 ?
+		(unsigned int)lab->socket_zone[socket] : UINT32_MAX;
+again:
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && !(gfp & LABYRINTH_GFP_ATOMIC))
+			break;
+		for (k = 0; k < lab->nb_zones; k++) {
+			struct lab_zone *zn;
+			uint32_t h;
+
+			z = lab->fallback[socket][k];
+			if ((gfp & LABYRINTH_GFP_THISNODE) && z != local)
+				continue;
+			zn = &lab->zone[z];
+			/* own hint in the local zone, a spread one elsewhere */
+			h = z == (lc != NULL ? lc->zone : local) ? *hint :
+				(*hint % zn->map.nb_words);
+			first = zone_take(zn, &h, order,
+					pass == 0 ? (int64_t)zn->reserve : 0);
+			if (first < 0)
+				continue;
+			if (z == (lc != NULL ? lc->zone : local))
+				*hint = h;
+			if (pass == 1)
+				CNT_ADD(lab, lc, reserve_dips, 1);
+			if (z != local)
+				CNT_ADD(lab, lc, remote_allocs, 1);
+			CNT_ADD(lab, lc, alloc_ok, 1);
+			mark_held(zn, (uint32_t)first, order, my_owner(),
+				lab_now());
+			return lab_page_addr(lab, zn, (uint32_t)first);
+		}
+	}
+	/* A block may be blocked by pages parked in our own cache: give them
+	 * back once and retry (the kernel drains its per-cpu lists alike). */
+	if (order > 0 && !retried && lc != NULL && lc->len > 0) {
+		lab_cache_drain(lab, lc);
+		retried = true;
+		goto again;
+	}
+	CNT_ADD(lab, lc, alloc_fail, 1);
+	return NULL;
+}
+
+/* Single page for an lcore with a slot: cache, tokens, or maps. */
+static inline void *
+grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uint32_t len, idx;
+	void *p;
+
+	if (unlikely((gfp & LABYRINTH_GFP_THISNODE) &&
+			lab->socket_zone[lc->socket_id] != (int8_t)lc->zone))
+		return grab_from_maps(lab, lc, gfp, 0);
+	if (lc->size != 0) {
+		len = lc->len;
+		if (unlikely(len == 0)) {
+			len = cache_refill(lab, lc, RTE_MAX(lc->size / 2, 1u));
+			if (len == 0)
+				return grab_from_maps(lab, lc, gfp, 0);
+		}
+		p = lc->cache[--len];
+		/* Relaxed: single writer, see cache_refill(). */
+		lab_store(&lc->len, len, LAB_RELAXED);
+		idx = zone_index(lab, zn, p);
+	} else {
+		if (unlikely(lc->tokens == 0)) {
+			lc->tokens = labyrinth_map_reserve_upto(&zn->map,
+					TOKEN_BATCH, zn->reserve);
+			if (lc->tokens == 0)
+				return grab_from_maps(lab, lc, gfp, 0);
+		}
+		if (unlikely(labyrinth_map_claim(&zn->map, &lc->hint, &idx,
+				1) != 1))
+			return grab_from_maps(lab, lc, gfp, 0);
+		lc->tokens--;
+		p = lab_page_addr(lab, zn, idx);
+	}
+	mark_held(zn, idx, 0, lc->lcore_id, lab_now());
+	lab_counter_add(&lc->cnt.alloc_ok, 1);
+	return p;
+}
+
+void *
+labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
+{
+	struct lab_lcore *lc;
+	void *p;
+
+	if (unlikely(lab == NULL || (gfp & ~LABYRINTH_GFP_MASK) != 0)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	lc = my_lcore(lab);
+	if (likely(lc != NULL))
+		p = grab_one(lab, lc, gfp);
+	else
+		p = grab_from_maps(lab, NULL, gfp, 0);
+	if (unlikely(p == NULL)) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	if (unlikely(lab->flags & LABYRINTH_F_DEBUG || gfp & LABYRINTH_GFP_ZERO))
+		prepare_block(lab, lc, p, 0, gfp);
+	return p;
+}
+
+void *
+labyrinth_alloc_pages(struct labyrinth *lab, unsigned int gfp,
+		unsigned int order)
+{
+	struct lab_lcore *lc;
+	void *p;
+
+	if (unlikely(lab == NULL || (gfp & ~LABYRINTH_GFP_MASK) != 0 ||
+			order > LABYRINTH_MAX_ORDER)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (order == 0)
+		return labyrinth_alloc_page(lab, gfp);
+	lc = my_lcore(lab);
+	p = grab_from_maps(lab, lc, gfp, order);
+	if (unlikely(p == NULL)) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	if (unlikely(lab->flags & LABYRINTH_F_DEBUG || gfp & LABYRINTH_GFP_ZERO))
+		prepare_block(lab, lc, p, order, gfp);
+	return p;
+}
+
+/* Free a block; validated, all-or-nothing. Counts only bad frees. */
+static int
+free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
+		unsigned int order)
+{
+	struct lab_zone *zn;
+	unsigned int z;
+	uint32_t idx, i;
+	uint64_t m;
+
+	if (unlikely(lab_locate(lab, p, &z, &idx, true) != 0))
+		goto bad_inval;
+	zn = &lab->zone[z];
+	/* Relaxed: the CAS below decides; this is its first guess. */
+	m = lab_load(&zn->meta[idx], LAB_RELAXED);
+	do {
+		if (unlikely(lab_meta_state(m) == LAB_PG_FREE)) {
+			CNT_ADD(lab, lc, bad_frees, 1);
+			return -EALREADY;
+		}
+		if (unlikely(lab_meta_state(m) != LAB_PG_HEAD ||
+				lab_meta_order(m) != order))
+			goto bad_inval;
+		/* The CAS arbitrates racing frees of one page: exactly one wins,
+		 * the others see FREE and report -EALREADY. Relaxed on success:
+		 * the record publishes nothing (the map put, or our own cache,
+		 * orders the page itself); relaxed on failure: we re-check the
+		 * fresh value. Lock-free: a failure means another free won. */
+	} while (!lab_cas(&zn->meta[idx], &m, 0, LAB_RELAXED, LAB_RELAXED));
+	for (i = 1; i < (UINT32_C(1) << order); i++)
+		/* Relaxed: we own the tails until the map put below. */
+		lab_store(&zn->meta[idx + i], 0, LAB_RELAXED);
+	if (unlikely(lab->flags & LABYRINTH_F_DEBUG))
+		memset(p, LABYRINTH_POISON, (size_t)lab->page_size << order);
+
+	if (order == 0 && lc != NULL && z == lc->zone) {
+		if (lc->size != 0) {
+			uint32_t len = lc->len;
+
+			if (unlikely(len == lc->size)) {
+				cache_flush_n(lab, lc, RTE_MAX(lc->size / 2, 1u));
+				len = lc->len;
+			}
+			lc->cache[len] = p;
+			/* Relaxed: single writer, see cache_refill(). */
+			lab_store(&lc->len, len + 1, LAB_RELAXED);
+			return 0;
+		}
+		labyrinth_map_put(&zn->map, &idx, 1);
+		if (unlikely(++lc->tokens > 2 * TOKEN_BATCH)) {
+			labyrinth_map_unreserve(&zn->map, TOKEN_BATCH);
+			lc->tokens -= TOKEN_BATCH;
+		}
+		return 0;
+	}
+	labyrinth_map_unreserve(&zn->map,
+		labyrinth_map_put_block(&zn->map, idx, order));
+	return 0;
+
+bad_inval:
+	CNT_ADD(lab, lc, bad_frees, 1);
+	return -EINVAL;
+}
+
+int
+labyrinth_free_pages(struct labyrinth *lab, void *page, unsigned int order)
+{
+	struct lab_lcore *lc;
+	int ret;
+
+	if (unlikely(lab == NULL))
+		return -EINVAL;
+	lc = my_lcore(lab);
+	if (unlikely(page == NULL || order > LABYRINTH_MAX_ORDER)) {
+		CNT_ADD(lab, lc, bad_frees, 1);
+		return -EINVAL;
+	}
+	ret = free_block(lab, lc, page, order);
+	if (likely(ret == 0))
+		CNT_ADD(lab, lc, frees, 1);
+	return ret;
+}
+
+int
+labyrinth_free_page(struct labyrinth *lab, void *page)
+{
+	return labyrinth_free_pages(lab, page, 0);
+}
+
+unsigned int
+labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
+		unsigned int n)
+{
+	struct lab_lcore *lc;
+	unsigned int i;
+	uint32_t len;
+
+	if (unlikely(lab == NULL || pages == NULL ||
+			(gfp & ~LABYRINTH_GFP_MASK) != 0)) {
+		rte_errno = EINVAL;
+		return 0;
+	}
+	if (n == 0)
+		return 0;
+	lc = my_lcore(lab);
+	if (likely(lc != NULL && lc->size >= n &&
+			!(gfp & LABYRINTH_GFP_THISNODE))) {
+		struct lab_zone *zn = &lab->zone[lc->zone];
+		uint32_t stamp = lab_now();
+
+		len = lc->len;
+		if (len < n) {
+			cache_refill(lab, lc, RTE_MAX(lc->size / 2, n - len));
+			len = lc->len;
+		}
+		if (likely(len >= n)) {
+			for (i = 0; i < n; i++) {
+				void *p = lc->cache[--len];
+
+				pages[i] = p;
+				mark_held(zn, zone_index(lab, zn, p), 0,
+					lc->lcore_id, stamp);
+			}
+			/* Relaxed: single writer, see cache_refill(). */
+			lab_store(&lc->len, len, LAB_RELAXED);
+			lab_counter_add(&lc->cnt.alloc_ok, n);
+			goto prepare;
+		}
+	}
+	/* General case: one by one, rolled back on failure. */
+	for (i = 0; i < n; i++) {
+		pages[i] = lc != NULL ? grab_one(lab, lc, gfp) :
+			grab_from_maps(lab, NULL, gfp, 0);
+		if (pages[i] == NULL)
+			break;
+	}
+	if (i < n) {
+		unsigned int k;
+
+		for (k = 0; k < i; k++)
+			free_block(lab, lc, pages[k], 0);
+		/* The rolled-back grabs were counted as successes. */
+		CNT_ADD(lab, lc, alloc_ok, -(uint64_t)i);
+		rte_errno = ENOMEM;
+		return 0;
+	}
+prepare:
+	if (unlikely(lab->flags & LABYRINTH_F_DEBUG || gfp & LABYRINTH_GFP_ZERO))
+		for (i = 0; i < n; i++)
+			prepare_block(lab, lc, pages[i], 0, gfp);
+	return n;
+}
+
+unsigned int
+labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
+{
+	struct lab_lcore *lc;
+	unsigned int i, ok = 0;
+
+	if (unlikely(lab == NULL || pages == NULL))
+		return 0;
+	lc = my_lcore(lab);
+	for (i = 0; i < n; i++) {
+		if (unlikely(pages[i] == NULL)) {
+			CNT_ADD(lab, lc, bad_frees, 1);
+			continue;
+		}
+		if (likely(free_block(lab, lc, pages[i], 0) == 0))
+			ok++;
+	}
+	CNT_ADD(lab, lc, frees, ok);
+	return ok;
+}
+
+void
+labyrinth_cache_flush(struct labyrinth *lab)
+{
+	struct lab_lcore *lc;
+
+	lab = lab_checked(lab);
+	if (lab == NULL)
+		return;
+	lc = my_lcore(lab);
+	if (lc != NULL)
+		lab_cache_drain(lab, lc);
+}

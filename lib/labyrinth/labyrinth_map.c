@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * The atomic page map (see labyrinth_map_priv.h for the budget invariant).
+ *
+ * Memory orders, once for the whole file:
+ * - A claim (exchange or CAS that clears bits) is ACQUIRE: it pairs with the
+ *   RELEASE of the put (fetch-or) that set those bits, so everything the
+ *   previous holder wrote to the item (page contents, poison, owner record)
+ *   happens-before the new holder's use of it.
+ * - A put is RELEASE for the same pairing.
+ * - The budget counter only counts: it publishes no data (the bits do), so
+ *   its operations are RELAXED; the invariant "set bits >= budget" is kept by
+ *   program order on each side (put bits, then add budget; take budget, then
+ *   clear bits), and a claimer that sees budget but not yet the bits just
+ *   scans on, bounded.
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+
+#include "labyrinth_atomic_priv.h"
+#include "labyrinth_map_priv.h"
+
+/* Bits at multiples of 2^k within a word, for k = 0..6. */
+static const uint64_t order_align_mask[7] = {
+	UINT64_C(0xffffffffffffffff),
+	UINT64_C(0x5555555555555555),
+	UINT64_C(0x1111111111111111),
+	UINT64_C(0x0101010101010101),
+	UINT64_C(0x0001000100010001),
+	UINT64_C(0x0000000100000001),
+	UINT64_C(0x0000000000000001),
+};
+
+size_t
+labyrinth_map_words_size(uint32_t nb_bits)
+{
+	size_t nb_words = (nb_bits + LABYRINTH_MAP_WORD_BITS - 1) /
+		LABYRINTH_MAP_WORD_BITS;
+
+	return nb_words * sizeof(struct labyrinth_map_word);
+}
+
+void
+labyrinth_map_init(struct labyrinth_map *m, struct labyrinth_map_word *words,
+		uint32_t nb_bits, bool all_free)
+{
+	uint32_t w, nb_words = (nb_bits + LABYRINTH_MAP_WORD_BITS - 1) /
+		LABYRINTH_MAP_WORD_BITS;
+
+	memset(words, 0, labyrinth_map_words_size(nb_bits));
+	if (all_free) {
+		for (w = 0; w < nb_words; w++) {
+			uint32_t left = nb_bits - w * LABYRINTH_MAP_WORD_BITS;
+
+			words[w].bits = left >= 64 ? ~UINT64_C(0) :
+				(UINT64_C(1) << left) - 1;
+		}
+	}
+	m->words = words;
+	m->nb_bits = nb_bits;
+	m->nb_words = nb_words;
+	/* Before publication (the creator alone sees m): relaxed is enough;
+	 * the memzone lookup that hands m to others is the publication. */
+	lab_store(&m->avail, all_free ? (int64_t)nb_bits : 0, LAB_RELAXED);
+}
+
+int
+labyrinth_map_reserve(struct labyrinth_map *m, uint32_t n, int64_t floor)
+{
+	int64_t old;
+
+	/* Fast refusal without a locked op. Relaxed: the counter publishes no
+	 * data; a stale value only makes us try (and undo) or refuse early. */
+	if (lab_load(&m->avail, LAB_RELAXED) - (int64_t)n < floor)
+		return -ENOMEM;
+	/* Relaxed: counting only (see the file comment); atomicity is all the
+	 * budget needs. */
+	old = lab_fetch_sub(&m->avail, (int64_t)n, LAB_RELAXED);
+	if (old - (int64_t)n < floor) {
+		/* Overdrawn: undo. Relaxed for the same reason; meanwhile others
+		 * may see a low count and fail early, erring on the safe side of
+		 * the watermark. */
+		lab_fetch_add(&m->avail, (int64_t)n, LAB_RELAXED);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+uint32_t
+labyrinth_map_reserve_upto(struct labyrinth_map *m, uint32_t n, int64_t floor)
+{
+	/* Relaxed: counting only; the CAS below re-checks. */
+	int64_t old = lab_load(&m->avail, LAB_RELAXED);
+	int64_t take;
+
+	do {
+		take = old - floor;
+		if (take <= 0)
+			return 0;
+		if (take > (int64_t)n)
+			take = n;
+		/* Lock-free retry: fails only when another thread changed the
+		 * counter, i.e. made progress. Relaxed on both paths: the budget
+		 * publishes nothing; failure reloads old. */
+	} while (!lab_cas(&m->avail, &old, old - take, LAB_RELAXED,
+			LAB_RELAXED));
+	return (uint32_t)take;
+}
+
+void
+labyrinth_map_unreserve(struct labyrinth_map *m, uint32_t n)
+{
+	/* Relaxed: the bits were set (release) before; the counter only counts. */
+	lab_fetch_add(&m->avail, (int64_t)n, LAB_RELAXED);
+}
+
+/* Write the indices of the bits of taken (word w) to idx; return count. */
+static inline uint32_t
+bits_to_idx(uint64_t taken, uint32_t w, uint32_t *idx)
+{
+	uint32_t n = 0, base = w * LABYRINTH_MAP_WORD_BITS;
+
+	while (taken != 0) {
+		idx[n++] = base + (uint32_t)__builtin_ctzll(taken);
+		taken &= taken - 1;
+	}
+	return n;
+}
+
+/* The lowest `want` set bits of x (want < popcount(x)). */
+static inline uint64_t
+lowest_bits(uint64_t x, uint32_t want)
+{
+	uint64_t mask = 0;
+
+	while (want-- > 0) {
+		uint64_t b = x & -x;
+
+		mask |= b;
+		x ^= b;
+	}
+	return mask;
+}
+
+uint32_t
+labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx,
+		uint32_t n)
+{
+	uint32_t got = 0, w = *hint, steps, max_steps = 2 * m->nb_words + 8;
+
+	if (w >= m->nb_words)
+		w = 0;
+	for (steps = 0; got < n && steps < max_steps; steps++) {
+		uint64_t *word = &m->words[w].bits;
+		/* Relaxed peek: the claim below is what acquires. */
+		uint64_t bits = lab_load(word, LAB_RELAXED);
+		uint32_t want = n - got, have;
+		uint64_t taken;
+
+		if (bits == 0) {
+			w = (w + 1 == m->nb_words) ? 0 : w + 1;
+			continue;
+		}
+		have = (uint32_t)__builtin_popcountll(bits);
+		if (have <= want) {
+			/* Take every free bit of the word in one atomic. Acquire:
+			 * pairs with the release put of whoever freed them. */
+			taken = lab_xchg(word, 0, LAB_ACQUIRE);
+			if (unlikely((uint32_t)__builtin_popcountll(taken) > want)) {
+				/* More were freed since the peek: give back the
+				 * surplus. Release: pairs with the next claimer's
+				 * acquire, as any put. */
+				uint64_t keep = lowest_bits(taken, want);
+
+				lab_fetch_or(word, taken & ~keep, LAB_RELEASE);
+				taken = keep;
+			}
+		} else {
+			uint64_t mask = lowest_bits(bits, want);
+
+			/* Clear just the bits we want. Acquire on success pairs
+			 * with the puts; relaxed on failure: nothing was taken,
+			 * we retry on the fresh value (lock-free). */
+			if (!lab_cas(word, &bits, bits & ~mask, LAB_ACQUIRE,
+					LAB_RELAXED))
+				continue; /* counts as a step: bounded */
+			taken = mask;
+		}
+		got += bits_to_idx(taken, w, idx + got);
+		if (got < n)
+			w = (w + 1 == m->nb_words) ? 0 : w + 1;
+	}
+	*hint = w;
+	return got;
+}
+
+uint32_t
+labyrinth_map_put(struct labyrinth_map *m, const uint32_t *idx, uint32_t n)
+{
+	uint32_t i = 0, newly = 0;
+
+	while (i < n) {
+		uint32_t w = idx[i] / LABYRINTH_MAP_WORD_BITS;
+		uint64_t mask = 0, old;
+
+		if (unlikely(idx[i] >= m->nb_bits)) {
+			i++;
+			continue;
+		}
+		/* Gather the run of indices in the same word. */
+		while (i < n && idx[i] < m->nb_bits &&
+				idx[i] / LABYRINTH_MAP_WORD_BITS == w) {
+			mask |= UINT64_C(1) << (idx[i] % LABYRINTH_MAP_WORD_BITS);
+			i++;
+		}
+		/* Release: the holder's writes to the items happen-before the
+		 * next claimer's acquire exchange/CAS of these bits. */
+		old = lab_fetch_or(&m->words[w].bits, mask, LAB_RELEASE);
+		newly += (uint32_t)__builtin_popcountll(mask & ~old);
+	}
+	return newly;
+}
+
+/* Positions in bits where an aligned run of 2^order set bits starts. */
+static inline uint64_t
+block_starts(uint64_t bits, unsigned int order)
+{
+	uint64_t run = bits;
+	unsigned int s;
+
+	for (s = 1; s < (1u << order); s <<= 1)
+		run &= run >> s;
+	return run & order_align_mask[order];
+}
+
+int64_t
+labyrinth_map_claim_block(struct labyrinth_map *m, uint32_t *hint,
+		unsigned int order)
+{
+	uint32_t steps, w, nw, g, k, nb_groups, max_steps;
+
+	if (order <= 6) {
+		uint64_t len_mask = order == 6 ? ~UINT64_C(0) :
+			(UINT64_C(1) << (1u << order)) - 1;
+
+		w = *hint < m->nb_words ? *hint : 0;
+		max_steps = 2 * m->nb_words + 8;
+		for (steps = 0; steps < max_steps; steps++) {
+			uint64_t *word = &m->words[w].bits;
+			/* Relaxed peek; the CAS acquires. */
+			uint64_t bits = lab_load(word, LAB_RELAXED);
+			uint64_t starts = block_starts(bits, order);
+			uint64_t mask;
+
+			if (starts == 0) {
+				w = (w + 1 == m->nb_words) ? 0 : w + 1;
+				continue;
+			}
+			mask = len_mask << __builtin_ctzll(starts);
+			/* One CAS claims the block. Acquire pairs with the puts
+			 * that freed its bits; relaxed failure: retry (bounded by
+			 * max_steps), lock-free. */
+			if (lab_cas(word, &bits, bits & ~mask, LAB_ACQUIRE,
+					LAB_RELAXED)) {
+				*hint = w;
+				return (int64_t)w * LABYRINTH_MAP_WORD_BITS +
+					__builtin_ctzll(starts);
+			}
+		}
+		return -1;
+	}
+
+	/* Whole words: 2^(order-6) of them, aligned. */
+	nw = 1u << (order - 6);
+	nb_groups = m->nb_words / nw;
+	if (nb_groups == 0)
+		return -1;
+	g = (*hint / nw) % nb_groups;
+	for (steps = 0; steps < 2 * nb_groups; steps++) {
+		bool ok = true;
+
+		for (k = 0; k < nw; k++) {
+			/* Relaxed peek before trying. */
+			if (lab_load(&m->words[g * nw + k].bits, LAB_RELAXED) !=
+					~UINT64_C(0)) {
+				ok = false;
+				break;
+			}
+		}
+		if (ok) {
+			for (k = 0; k < nw; k++) {
+				uint64_t full = ~UINT64_C(0);
+
+				/* Claim the whole word. Acquire pairs with the
+				 * puts; relaxed failure: we roll back below. */
+				if (!lab_cas(&m->words[g * nw + k].bits, &full, 0,
+						LAB_ACQUIRE, LAB_RELAXED))
+					break;
+			}
+			if (k == nw) {
+				*hint = g * nw;
+				return (int64_t)g * nw * LABYRINTH_MAP_WORD_BITS;
+			}
+			/* Contention: give back the words already taken. Release
+			 * pairs with the next claimer, as any put; we wrote
+			 * nothing to those pages, so nothing else is published. */
+			while (k-- > 0)
+				lab_fetch_or(&m->words[g * nw + k].bits, ~UINT64_C(0),
+						LAB_RELEASE);
+		}
+		g = (g + 1 == nb_groups) ? 0 : g + 1;
+	}
+	return -1;
+}
+
+uint32_t
+labyrinth_map_put_block(struct labyrinth_map *m, uint32_t first,
+		unsigned int order)
+{
+	uint32_t w, k, newly = 0;
+
+	if (order <= 6) {
+		uint64_t len_mask = order == 6 ? ~UINT64_C(0) :
+			(UINT64_C(1) << (1u << order)) - 1;
+		uint64_t mask = len_mask << (first % LABYRINTH_MAP_WORD_BITS);
+		/* Release: pairs with the next claimer's acquire. */
+		uint64_t old = lab_fetch_or(
+			&m->words[first / LABYRINTH_MAP_WORD_BITS].bits, mask,
+			LAB_RELEASE);
+
+		return (uint32_t)__builtin_popcountll(mask & ~old);
+	}
+	w = first / LABYRINTH_MAP_WORD_BITS;
+	for (k = 0; k < (1u << (order - 6)); k++) {
+		/* Release: pairs with the next claimer's acquire. */
+		uint64_t old = lab_fetch_or(&m->words[w + k].bits, ~UINT64_C(0),
+				LAB_RELEASE);
+
+		newly += (uint32_t)__builtin_popcountll(~old);
+	}
+	return newly;
+}
+
+uint32_t
+labyrinth_map_count_bits(const struct labyrinth_map *m)
+{
+	uint32_t w, n = 0;
+
+	for (w = 0; w < m->nb_words; w++)
+		/* Relaxed: a statistic; exact only when quiet, as documented. */
+		n += (uint32_t)__builtin_popcountll(
+			lab_load(&m->words[w].bits, LAB_RELAXED));
+	return n;
+}
+
+bool
+labyrinth_map_test(const struct labyrinth_map *m, uint32_t i)
+{
+	if (i >= m->nb_bits)
+		return false;
+	/* Relaxed: a snapshot for audits and owner queries. */
+	return (lab_load(&m->words[i / LABYRINTH_MAP_WORD_BITS].bits,
+			LAB_RELAXED) >> (i % LABYRINTH_MAP_WORD_BITS)) & 1;
+}

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+#ifndef LABYRINTH_MAP_PRIV_H
+#define LABYRINTH_MAP_PRIV_H
+
+/**
+ * @file
+ * @internal
+ * The atomic page map: one bit per item (page, or mempool object), 1 = free
+ * in the map. Words sit on their own cache lines (as in Linux's sbitmap) so
+ * that lcores working at different hints do not share a line.
+ *
+ * Next to the bits, a budget counter `avail` says how many set bits are not
+ * yet promised to anyone. The invariant that makes claims safe:
+ *
+ *     set bits >= avail + outstanding budgets
+ *
+ * Claimers take budget first (labyrinth_map_reserve*), then clear bits;
+ * returners set bits first, then give budget back (labyrinth_map_put then
+ * labyrinth_map_unreserve). So a claimer that holds budget for n items will
+ * find n set bits unless concurrent churn moves them behind its scan; the
+ * scan is bounded (two passes) and reports what it found.
+ *
+ * This API is exported under the INTERNAL version node for the mempool
+ * driver (lib/mempool_labyrinth); it is not part of the public API.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Items per map word. */
+#define LABYRINTH_MAP_WORD_BITS 64
+
+/** One map word, alone on its cache line. */
+struct labyrinth_map_word {
+	uint64_t bits; /**< 1 = free in the map */
+} __rte_cache_aligned;
+
+/** A map. Lives in shared memory; words points into shared memory too. */
+struct labyrinth_map {
+	int64_t avail __rte_cache_aligned; /**< budget: unpromised set bits */
+	uint32_t nb_bits;                  /**< items */
+	uint32_t nb_words;                 /**< words */
+	struct labyrinth_map_word *words;  /**< nb_words words */
+} __rte_cache_aligned;
+
+/**
+ * Bytes of word storage a map of nb_bits items needs (cache-line aligned).
+ */
+size_t labyrinth_map_words_size(uint32_t nb_bits);
+
+/**
+ * Initialise a map over nb_bits items.
+ *
+ * @param m
+ *   The map.
+ * @param words
+ *   Storage of labyrinth_map_words_size(nb_bits) bytes, cache-line aligned.
+ * @param nb_bits
+ *   Number of items.
+ * @param all_free
+ *   true: every item starts free (bits set, avail = nb_bits); false: every
+ *   item starts held (bits clear, avail 0), to be added with _put.
+ */
+void labyrinth_map_init(struct labyrinth_map *m,
+		struct labyrinth_map_word *words, uint32_t nb_bits,
+		bool all_free);
+
+/**
+ * Take n of budget, all or nothing, leaving at least floor behind.
+ * Lock-free (one fetch-sub, one fetch-add to undo on failure).
+ *
+ * @return 0, or -ENOMEM (nothing taken).
+ */
+int labyrinth_map_reserve(struct labyrinth_map *m, uint32_t n, int64_t floor);
+
+/**
+ * Take up to n of budget, leaving at least floor behind. Lock-free CAS loop.
+ *
+ * @return the budget taken, 0 .. n.
+ */
+uint32_t labyrinth_map_reserve_upto(struct labyrinth_map *m, uint32_t n,
+		int64_t floor);
+
+/** Give n of budget back (after the bits were set). */
+void labyrinth_map_unreserve(struct labyrinth_map *m, uint32_t n);
+
+/**
+ * Clear n set bits, the caller holding budget for them. Scans words from
+ * *hint for at most two passes; a word whose free bits are all wanted is
+ * claimed with one atomic exchange, a partial one with one CAS. *hint is
+ * updated to the last word used.
+ *
+ * @param idx
+ *   Receives the claimed item indices.
+ * @return
+ *   Items claimed (n, or fewer under pathological churn: the caller gives
+ *   back the unused budget).
+ */
+uint32_t labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint,
+		uint32_t *idx, uint32_t n);
+
+/**
+ * Set the bits of n items (budget is not touched). Consecutive indices in
+ * the same word are set with one atomic OR.
+ *
+ * @return
+ *   Bits that were clear and are now set; an index whose bit was already
+ *   set (double return) or is out of range is not counted and, for the
+ *   out-of-range case, not touched.
+ */
+uint32_t labyrinth_map_put(struct labyrinth_map *m, const uint32_t *idx,
+		uint32_t n);
+
+/**
+ * Claim 2^order contiguous items aligned to 2^order (budget held by the
+ * caller). Orders up to 6 use one CAS on one word; larger orders claim
+ * 2^(order-6) whole words and roll back on contention.
+ *
+ * @return first index, or -1 when no such block is free.
+ */
+int64_t labyrinth_map_claim_block(struct labyrinth_map *m, uint32_t *hint,
+		unsigned int order);
+
+/**
+ * Set the bits of a block claimed with labyrinth_map_claim_block().
+ *
+ * @return bits newly set (2^order unless some were already set).
+ */
+uint32_t labyrinth_map_put_block(struct labyrinth_map *m, uint32_t first,
+		unsigned int order);
+
+/** Number of set bits (a scan; exact only when the map is quiet). */
+uint32_t labyrinth_map_count_bits(const struct labyrinth_map *m);
+
+/** Whether item i's bit is set (relaxed snapshot). */
+bool labyrinth_map_test(const struct labyrinth_map *m, uint32_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LABYRINTH_MAP_PRIV_H */

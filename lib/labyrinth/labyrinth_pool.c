@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * Control path: create, lookup, destroy, walk; memzones and zones; the NUMA
+ * topology and fallback order.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <numa.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_memzone.h>
+#include <rte_string_fns.h>
+
+#include "labyrinth_priv.h"
+
+RTE_LOG_REGISTER(labyrinth_logtype, lib.labyrinth, NOTICE);
+
+/* Big enough for any name snprintf can produce; names are validated to
+ * fit RTE_MEMZONE_NAMESIZE before use. */
+#define LAB_MZ_NAME_BUF 64
+
+/* Injected topology (tests), process-local: only create reads it. */
+static struct labyrinth_topology topo;
+static bool topo_injected;
+
+struct labyrinth *
+lab_checked(const struct labyrinth *lab)
+{
+	if (lab == NULL || lab->magic != LABYRINTH_MAGIC)
+		return NULL;
+	return (struct labyrinth *)(uintptr_t)lab;
+}
+
+int
+labyrinth_topology_inject(const struct labyrinth_topology *t)
+{
+	unsigned int i, j;
+
+	if (t == NULL) {
+		topo_injected = false;
+		return 0;
+	}
+	if (t->nb_sockets == 0 || t->nb_sockets > LABYRINTH_TOPO_MAX)
+		return -EINVAL;
+	for (i = 0; i < t->nb_sockets; i++)
+		for (j = 0; j < t->nb_sockets; j++)
+			if (t->distance[i][j] < 10)
+				return -EINVAL;
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		if (t->lcore_socket[i] >= (int)t->nb_sockets)
+			return -EINVAL;
+	topo = *t;
+	topo_injected = true;
+	return 0;
+}
+
+int
+lab_topology_socket_of_lcore(unsigned int lcore_id)
+{
+	int s;
+
+	if (lcore_id >= RTE_MAX_LCORE)
+		return 0;
+	if (topo_injected && topo.lcore_socket[lcore_id] >= 0)
+		return topo.lcore_socket[lcore_id];
+	s = (int)rte_lcore_to_socket_id(lcore_id);
+	return (s < 0 || s >= RTE_MAX_NUMA_NODES) ? 0 : s;
+}
+
+/* Whether socket s exists (in the injected topology, or on the machine). */
+static bool
+socket_exists(int s)
+{
+	unsigned int i;
+
+	if (topo_injected)
+		return s >= 0 && s < (int)topo.nb_sockets;
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_socket_id_by_idx(i) == s)
+			return true;
+	return false;
+}
+
+/* Whether socket s has memory on this machine (for memzone reservation). */
+static bool
+socket_is_physical(int s)
+{
+	unsigned int i;
+
+	for (i = 0; i < rte_socket_count(); i++)
+		if (rte_socket_id_by_idx(i) == s)
+			return true;
+	return false;
+}
+
+static int
+numa_dist(int a, int b)
+{
+	int d;
+
+	if (topo_injected) {
+		if (a < (int)topo.nb_sockets && b < (int)topo.nb_sockets)
+			return topo.distance[a][b];
+		return a == b ? 10 : 255;
+	}
+	if (numa_available() >= 0) {
+		d = numa_distance(a, b);
+		if (d > 0)
+			return d;
+	}
+	return a == b ? 10 : 20;
+}
+
+/* Order the zones by distance from each socket (ties: lower socket id). */
+static void
+build_fallback(struct labyrinth *lab)
+{
+	int s;
+	unsigned int i, j;
+
+	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
+		uint8_t *f = lab->fallback[s];
+
+		for (i = 0; i < lab->nb_zones; i++)
+			f[i] = (uint8_t)i;
+		/* insertion sort: at most LABYRINTH_MAX_ZONES entries */
+		for (i = 1; i < lab->nb_zones; i++) {
+			uint8_t z = f[i];
+			int dz = numa_dist(s, lab->zone[z].socket_id);
+
+			for (j = i; j > 0; j--) {
+				uint8_t y = f[j - 1];
+				int dy = numa_dist(s, lab->zone[y].socket_id);
+
+				if (dy < dz || (dy == dz &&
+						lab->zone[y].socket_id <
+						lab->zone[z].socket_id))
+					break;
+				f[j] = y;
+			}
+			f[j] = z;
+		}
+	}
+}
+
+int
+labyrinth_fallback_order(const struct labyrinth *lab, int socket_id,
+		int *sockets, unsigned int n)
+{
+	unsigned int i;
+
+	lab = lab_checked(lab);
+	if (lab == NULL || sockets == NULL || socket_id < 0 ||
+			socket_id >= RTE_MAX_NUMA_NODES)
+		return -EINVAL;
+	for (i = 0; i < lab->nb_zones && i < n; i++)
+		sockets[i] = lab->zone[lab->fallback[socket_id][i]].socket_id;
+	return (int)i;
+}
+
+static int
+check_conf(const struct labyrinth_conf *conf, uint32_t *page_size)
+{
+	size_t len;
+	uint32_t ps;
+
+	if (conf == NULL || conf->name == NULL)
+		return EINVAL;
+	len = strnlen(conf->name, LABYRINTH_NAMESIZE);
+	if (len == 0 || strchr(conf->name, '.') != NULL)
+		return EINVAL;
+	if (len >= LABYRINTH_NAMESIZE)
+		return ENAMETOOLONG;
+	ps = conf->page_size == 0 ? LABYRINTH_PAGE_SIZE_DEFAULT :
+		conf->page_size;
+	if (!rte_is_power_of_2(ps) || ps < LABYRINTH_PAGE_SIZE_MIN ||
+			ps > LABYRINTH_PAGE_SIZE_MAX)
+		return EINVAL;
+	/* Page indices are 32-bit; 2^31 pages leaves room for arithmetic. */
+	if (conf->nb_pages == 0 || conf->nb_pages > (UINT32_C(1) << 31))
+		return EINVAL;
+	if (conf->reserve >= conf->nb_pages)
+		return EINVAL;
+	if (conf->cache_size > LABYRINTH_CACHE_MAX)
+		return EINVAL;
+	if (conf->flags & ~LABYRINTH_F_MASK)
+		return EINVAL;
+	if (conf->socket_id != SOCKET_ID_ANY && !socket_exists(conf->socket_id))
+		return EINVAL;
+	*page_size = ps;
+	return 0;
+}
+
+static void
+mz_name(char *buf, const char *name, int zone, const char *what)
+{
+	if (zone < 0)
+		snprintf(buf, LAB_MZ_NAME_BUF, "%s%s", LABYRINTH_MZ_PREFIX,
+			name);
+	else
+		snprintf(buf, LAB_MZ_NAME_BUF, "%s%s.%d.%s",
+			LABYRINTH_MZ_PREFIX, name, zone, what);
+}
+
+static void
+zone_free_memzones(struct lab_zone *zn)
+{
+	unsigned int s;
+
+	for (s = 0; s < zn->nb_segs; s++)
+		rte_memzone_free(zn->seg[s].mz);
+	zn->nb_segs = 0;
+	if (zn->meta_mz != NULL)
+		rte_memzone_free(zn->meta_mz);
+	zn->meta_mz = NULL;
+}
+
+/*
+ * Reserve the pages of a zone: one memzone if possible, else 2, 4, .. 64
+ * memzones, each a multiple of 2^LABYRINTH_MAX_ORDER pages (but the last),
+ * so that no block of any order straddles two memzones.
+ */
+static int
+zone_reserve_pages(struct labyrinth *lab, struct lab_zone *zn, int zi,
+		int mz_socket)
+{
+	const uint32_t unit = UINT32_C(1) << LABYRINTH_MAX_ORDER;
+	uint64_t align = (uint64_t)lab->page_size << LABYRINTH_MAX_ORDER;
+	uint32_t nb_parts, per, first, s;
+	char name[LAB_MZ_NAME_BUF];
+	char what[8];
+
+	if (align > LAB_ZONE_ALIGN)
+		align = LAB_ZONE_ALIGN;
+	for (nb_parts = 1; nb_parts <= LAB_MAX_SEGS; nb_parts *= 2) {
+		per = (zn->nb_pages + nb_parts - 1) / nb_parts;
+		per = (per + unit - 1) / unit * unit;
+		if (nb_parts > 1 && per >= zn->nb_pages)
+			continue;
+		for (first = 0, s = 0; first < zn->nb_pages; s++) {
+			uint32_t cnt = RTE_MIN(per, zn->nb_pages - first);
+			const struct rte_memzone *mz = NULL;
+			size_t len = (size_t)cnt << lab->page_shift;
+
+			snprintf(what, sizeof(what), "%u", s);
+			mz_name(name, lab->name, zi, what);
+			if (nb_parts == 1)
+				mz = rte_memzone_reserve_aligned(name, len,
+					mz_socket, RTE_MEMZONE_IOVA_CONTIG,
+					(unsigned int)align);
+			if (mz == NULL)
+				mz = rte_memzone_reserve_aligned(name, len,
+					mz_socket, 0, (unsigned int)align);
+			if (mz == NULL)
+				break;
+			zn->seg[s].mz = mz;
+			zn->seg[s].base = mz->addr;
+			zn->seg[s].first = first;
+			zn->seg[s].count = cnt;
+			zn->nb_segs = s + 1;
+			first += cnt;
+		}
+		if (first >= zn->nb_pages)
+			break;
+		if (rte_errno == EEXIST)
+			return -EEXIST;
+		for (s = 0; s < zn->nb_segs; s++)
+			rte_memzone_free(zn->seg[s].mz);
+		zn->nb_segs = 0;
+	}
+	if (zn->nb_segs == 0)
+		return -ENOMEM;
+	zn->lo = zn->seg[0].base;
+	zn->hi = zn->seg[0].base;
+	for (s = 0; s < zn->nb_segs; s++) {
+		char *end = zn->seg[s].base +
+			((size_t)zn->seg[s].count << lab->page_shift);
+
+		if (zn->seg[s].base < zn->lo)
+			zn->lo = zn->seg[s].base;
+		if (end > zn->hi)
+			zn->hi = end;
+	}
+	if (nb_parts > 1)
+		LABYRINTH_LOG(NOTICE, "%s: zone %d split into %u memzones",
+			lab->name, zi, zn->nb_segs);
+	return 0;
+}
+
+static int
+zone_init(struct labyrinth *lab, struct lab_zone *zn, int zi, int socket,
+		const struct labyrinth_conf *conf)
+{
+	char name[LAB_MZ_NAME_BUF];
+	int mz_socket = socket_is_physical(socket) ? socket : SOCKET_ID_ANY;
+	size_t words_sz, meta_sz;
+	int ret;
+	unsigned int s;
+
+	zn->socket_id = socket;
+	zn->nb_pages = conf->nb_pages;
+	zn->reserve = conf->reserve;
+	zn->low = conf->reserve + (conf->nb_pages - conf->reserve) / 8;
+
+	words_sz = labyrinth_map_words_size(zn->nb_pages);
+	meta_sz = (size_t)zn->nb_pages * sizeof(uint64_t);
+	mz_name(name, lab->name, zi, "m");
+	zn->meta_mz = rte_memzone_reserve_aligned(name, words_sz + meta_sz,
+			mz_socket, 0, RTE_CACHE_LINE_SIZE);
+	if (zn->meta_mz == NULL)
+		return rte_errno == EEXIST ? -EEXIST : -ENOMEM;
+	memset(zn->meta_mz->addr, 0, words_sz + meta_sz);
+	labyrinth_map_init(&zn->map, zn->meta_mz->addr, zn->nb_pages, true);
+	zn->meta = RTE_PTR_ADD(zn->meta_mz->addr, words_sz);
+
+	ret = zone_reserve_pages(lab, zn, zi, mz_socket);
+	if (ret < 0) {
+		rte_memzone_free(zn->meta_mz);
+		zn->meta_mz = NULL;
+		return ret;
+	}
+	if (lab->flags & LABYRINTH_F_DEBUG)
+		for (s = 0; s < zn->nb_segs; s++)
+			memset(zn->seg[s].base, LABYRINTH_POISON,
+				(size_t)zn->seg[s].count << lab->page_shift);
+	return 0;
+}
+
+/* The sockets to put zones on, sorted; returns how many. */
+static unsigned int
+zone_sockets(const struct labyrinth_conf *conf, int *sockets)
+{
+	unsigned int lcore, n = 0, i;
+	bool seen[RTE_MAX_NUMA_NODES] = { false };
+
+	if (conf->socket_id != SOCKET_ID_ANY) {
+		sockets[0] = conf->socket_id;
+		return 1;
+	}
+	RTE_LCORE_FOREACH(lcore)
+		seen[lab_topology_socket_of_lcore(lcore)] = true;
+	for (i = 0; i < RTE_MAX_NUMA_NODES && n < LABYRINTH_MAX_ZONES; i++)
+		if (seen[i])
+			sockets[n++] = (int)i;
+	if (n == 0)
+		sockets[n++] = 0;
+	return n;
+}
+
+struct labyrinth *
+labyrinth_create(const struct labyrinth_conf *conf)
+{
+	char name[LAB_MZ_NAME_BUF];
+	int sockets[LABYRINTH_MAX_ZONES];
+	const struct rte_memzone *mz;
+	struct labyrinth *lab;
+	unsigned int nb_zones, nb_lcores = 0, lcore, z, slot;
+	uint32_t page_size = 0;
+	size_t lc_sz, sz;
+	char *cursor;
+	int err, s;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		rte_errno = E_RTE_SECONDARY;
+		return NULL;
+	}
+	err = check_conf(conf, &page_size);
+	if (err != 0) {
+		LABYRINTH_LOG(ERR, "invalid configuration: %s",
+			rte_strerror(err));
+		rte_errno = err;
+		return NULL;
+	}
+	mz_name(name, conf->name, -1, NULL);
+	if (rte_memzone_lookup(name) != NULL) {
+		rte_errno = EEXIST;
+		return NULL;
+	}
+	nb_zones = zone_sockets(conf, sockets);
+	RTE_LCORE_FOREACH(lcore)
+		nb_lcores++;
+
+	lc_sz = RTE_ALIGN_CEIL(sizeof(struct lab_lcore) +
+			(size_t)conf->cache_size * sizeof(void *),
+			RTE_CACHE_LINE_SIZE);
+	sz = RTE_ALIGN_CEIL(sizeof(*lab), RTE_CACHE_LINE_SIZE) +
+		lc_sz * nb_lcores;
+	mz = rte_memzone_reserve_aligned(name, sz,
+			conf->socket_id == SOCKET_ID_ANY ? SOCKET_ID_ANY :
+			(socket_is_physical(conf->socket_id) ? conf->socket_id :
+			 SOCKET_ID_ANY), 0, RTE_CACHE_LINE_SIZE);
+	if (mz == NULL) {
+		err = rte_errno == EEXIST ? EEXIST : ENOMEM;
+		LABYRINTH_LOG(ERR, "%s: cannot reserve %zu bytes: %s",
+			conf->name, sz, rte_strerror(rte_errno));
+		rte_errno = err;
+		return NULL;
+	}
+	lab = mz->addr;
+	memset(lab, 0, sz);
+	lab->mz = mz;
+	rte_strlcpy(lab->name, conf->name, sizeof(lab->name));
+	lab->page_size = page_size;
+	lab->page_shift = (uint32_t)rte_log2_u32(page_size);
+	lab->nb_pages = conf->nb_pages;
+	lab->reserve = conf->reserve;
+	lab->cache_size = conf->cache_size;
+	lab->flags = conf->flags;
+	lab->conf_socket = conf->socket_id;
+	memset(lab->socket_zone, -1, sizeof(lab->socket_zone));
+
+	for (z = 0; z < nb_zones; z++) {
+		int ret = zone_init(lab, &lab->zone[z], (int)z, sockets[z], conf);
+
+		if (ret < 0) {
+			err = -ret;
+			LABYRINTH_LOG(ERR, "%s: zone on socket %d: %s",
+				conf->name, sockets[z], rte_strerror(err));
+			goto fail;
+		}
+		lab->nb_zones = z + 1;
+		lab->socket_zone[sockets[z]] = (int8_t)z;
+	}
+	build_fallback(lab);
+
+	cursor = RTE_PTR_ADD(lab, RTE_ALIGN_CEIL(sizeof(*lab),
+				RTE_CACHE_LINE_SIZE));
+	slot = 0;
+	RTE_LCORE_FOREACH(lcore) {
+		struct lab_lcore *lc = (struct lab_lcore *)cursor;
+		struct lab_zone *zn;
+
+		s = lab_topology_socket_of_lcore(lcore);
+		lc->lcore_id = (uint16_t)lcore;
+		lc->socket_id = s;
+		lc->zone = lab->socket_zone[s] >= 0 ?
+			(uint16_t)lab->socket_zone[s] : lab->fallback[s][0];
+		zn = &lab->zone[lc->zone];
+		/* spread the lcores' search starts over the map */
+		lc->hint = (uint32_t)(((uint64_t)slot * zn->map.nb_words) /
+				nb_lcores);
+		lc->size = conf->cache_size;
+		lc->cache = (void **)(lc + 1);
+		lab->lcore[lcore] = lc;
+		cursor += lc_sz;
+		slot++;
+	}
+	lab->nb_lcores = nb_lcores;
+	/* Publication to other threads and processes is by the memzone
+	 * lookup, which takes EAL's memzone lock after this store; the magic
+	 * is written last so that a half-built labyrinth never validates. */
+	lab->magic = LABYRINTH_MAGIC;
+	LABYRINTH_LOG(INFO, "%s: %u zone(s) of %u pages of %u bytes, reserve %u, cache %u",
+		lab->name, lab->nb_zones, lab->nb_pages, lab->page_size,
+		lab->reserve, lab->cache_size);
+	return lab;
+
+fail:
+	for (z = 0; z < lab->nb_zones; z++)
+		zone_free_memzones(&lab->zone[z]);
+	rte_memzone_free(mz);
+	rte_errno = err;
+	return NULL;
+}
+
+struct labyrinth *
+labyrinth_lookup(const char *name)
+{
+	char mzn[LAB_MZ_NAME_BUF];
+	const struct rte_memzone *mz;
+	struct labyrinth *lab;
+
+	if (name == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	if (strnlen(name, LABYRINTH_NAMESIZE) >= LABYRINTH_NAMESIZE) {
+		rte_errno = ENOENT;
+		return NULL;
+	}
+	mz_name(mzn, name, -1, NULL);
+	mz = rte_memzone_lookup(mzn);
+	lab = mz != NULL ? lab_checked(mz->addr) : NULL;
+	if (lab == NULL) {
+		rte_errno = ENOENT;
+		return NULL;
+	}
+	return lab;
+}
+
+int
+labyrinth_destroy(struct labyrinth *lab)
+{
+	const struct rte_memzone *mz;
+	unsigned int z, i;
+	uint64_t cached[LABYRINTH_MAX_ZONES] = { 0 };
+
+	lab = lab_checked(lab);
+	if (lab == NULL)
+		return -EINVAL;
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		const struct lab_lcore *lc = lab->lcore[i];
+
+		if (lc != NULL)
+			/* Relaxed: the caller guarantees quiescence. */
+			cached[lc->zone] += lab_load(&lc->len, LAB_RELAXED);
+	}
+	for (z = 0; z < lab->nb_zones; z++) {
+		const struct lab_zone *zn = &lab->zone[z];
+		uint64_t free_pages = labyrinth_map_count_bits(&zn->map) +
+			cached[z];
+
+		if (free_pages != zn->nb_pages) {
+			LABYRINTH_LOG(NOTICE, "%s: %" PRIu64 " page(s) still held in zone %u",
+				lab->name, zn->nb_pages - free_pages, z);
+			return -EBUSY;
+		}
+	}
+	mz = lab->mz;
+	LABYRINTH_LOG(INFO, "%s: destroyed", lab->name);
+	/* Invalidate first so that stale handles fail the magic check. */
+	lab->magic = 0;
+	for (z = 0; z < lab->nb_zones; z++)
+		zone_free_memzones(&lab->zone[z]);
+	rte_memzone_free(mz);
+	return 0;
+}
+
+struct walk_arg {
+	void (*fn)(struct labyrinth *lab, void *arg);
+	void *arg;
+};
+
+static void
+walk_one(const struct rte_memzone *mz, void *arg)
+{
+	struct walk_arg *wa = arg;
+	size_t plen = strlen(LABYRINTH_MZ_PREFIX);
+	struct labyrinth *lab;
+
+	if (strncmp(mz->name, LABYRINTH_MZ_PREFIX, plen) != 0 ||
+			strchr(mz->name + plen, '.') != NULL ||
+			mz->len < sizeof(struct labyrinth))
+		return;
+	lab = lab_checked(mz->addr);
+	if (lab != NULL)
+		wa->fn(lab, wa->arg);
+}
+
+void
+labyrinth_walk(void (*fn)(struct labyrinth *lab, void *arg), void *arg)
+{
+	struct walk_arg wa = { .fn = fn, .arg = arg };
+
+	if (fn != NULL)
+		rte_memzone_walk(walk_one, &wa);
+}
+
+const char *
+labyrinth_name(const struct labyrinth *lab)
+{
+	lab = lab_checked(lab);
+	return lab != NULL ? lab->name : NULL;
+}
+
+uint32_t
+labyrinth_page_size(const struct labyrinth *lab)
+{
+	lab = lab_checked(lab);
+	return lab != NULL ? lab->page_size : 0;
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+#ifndef LABYRINTH_PRIV_H
+#define LABYRINTH_PRIV_H
+
+/**
+ * @file
+ * @internal
+ * Layout of a labyrinth in shared memory, log macros and cross-file
+ * prototypes. Never installed.
+ *
+ * Everything below lives in memzones, so primary and secondary processes
+ * see it at the same address; no field is a process-local pointer.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_memzone.h>
+
+#include "labyrinth.h"
+#include "labyrinth_atomic_priv.h"
+#include "labyrinth_map_priv.h"
+#include "labyrinth_topology_priv.h"
+
+extern int labyrinth_logtype;
+
+/* Adds the prefix and the newline: call sites end with neither. */
+#define LABYRINTH_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, labyrinth_logtype, \
+		"labyrinth: %s(): " fmt "\n", __func__, ##__VA_ARGS__)
+
+#define LABYRINTH_MAGIC UINT64_C(0x4c61627972696e74) /* "Labyrint" */
+
+/** Memzone segments one zone may be split into. */
+#define LAB_MAX_SEGS 64
+
+/** Memzone alignment of the pages: blocks up to this size are aligned. */
+#define LAB_ZONE_ALIGN (UINT64_C(2) << 20)
+
+/*
+ * Owner record of a page: one 64-bit word per page.
+ *   bits 0..3   state (LAB_PG_FREE, LAB_PG_HEAD, LAB_PG_TAIL)
+ *   bits 4..7   order of the block (head and tails)
+ *   bits 8..23  owner lcore id (LABYRINTH_OWNER_NON_EAL for others)
+ *   bits 32..63 grab time, rte_rdtsc() >> LAB_STAMP_SHIFT (leak finder)
+ * 0 is "free": a zeroed record array is an all-free zone.
+ */
+#define LAB_PG_FREE 0u
+#define LAB_PG_HEAD 1u
+#define LAB_PG_TAIL 2u
+#define LAB_STAMP_SHIFT 20
+
+static inline uint64_t
+lab_meta_make(unsigned int state, unsigned int order, unsigned int owner,
+		uint32_t stamp)
+{
+	return (uint64_t)state | ((uint64_t)order << 4) |
+		((uint64_t)owner << 8) | ((uint64_t)stamp << 32);
+}
+#define lab_meta_state(m) ((unsigned int)((m) & 0xf))
+#define lab_meta_order(m) ((unsigned int)(((m) >> 4) & 0xf))
+#define lab_meta_owner(m) ((unsigned int)(((m) >> 8) & 0xffff))
+#define lab_meta_stamp(m) ((uint32_t)((m) >> 32))
+
+/** A run of pages of one zone in one memzone. */
+struct lab_seg {
+	char *base;                  /**< address of the segment's first page */
+	uint32_t first;              /**< zone page index of its first page */
+	uint32_t count;              /**< pages */
+	const struct rte_memzone *mz;
+};
+
+/** One zone: the pages of one socket. */
+struct lab_zone {
+	/* Hot, shared: the map's budget counter is first, alone on its line. */
+	struct labyrinth_map map;
+	/* Read-mostly after create. */
+	int socket_id;               /**< socket the zone serves */
+	uint32_t nb_pages;
+	uint32_t reserve;            /**< min watermark */
+	uint32_t low;                /**< low watermark */
+	uint32_t nb_segs;
+	char *lo, *hi;               /**< lowest and one past highest page byte */
+	uint64_t *meta;              /**< owner record of each page */
+	const struct rte_memzone *meta_mz;
+	struct lab_seg seg[LAB_MAX_SEGS];
+} __rte_cache_aligned;
+
+/** Counters of one lcore (or of all threads without a slot). */
+struct lab_counters {
+	uint64_t alloc_ok;
+	uint64_t alloc_fail;
+	uint64_t reserve_dips;
+	uint64_t remote_allocs;
+	uint64_t frees;
+	uint64_t bad_frees;
+	uint64_t cache_refills;
+	uint64_t cache_flushes;
+	uint64_t poison_errors;
+};
+
+/** State of one EAL lcore: touched only by that lcore on the fast path. */
+struct lab_lcore {
+	uint32_t len;                /**< pages in cache[] */
+	uint32_t size;               /**< cache capacity (conf.cache_size) */
+	uint32_t hint;               /**< map word where the next search starts */
+	uint32_t tokens;             /**< cache-less mode: budget taken from the
+				      *   local zone's counter in advance */
+	uint16_t zone;               /**< local zone index */
+	uint16_t lcore_id;
+	int socket_id;               /**< socket of this lcore (topology) */
+	void **cache;                /**< size entries, in the same memzone */
+	struct lab_counters cnt;
+} __rte_cache_aligned;
+
+/** A labyrinth. The first memzone holds this struct and the lcore state. */
+struct labyrinth {
+	uint64_t magic;
+	char name[LABYRINTH_NAMESIZE];
+	uint32_t page_size;
+	uint32_t page_shift;
+	uint32_t nb_pages;           /**< per zone, as configured */
+	uint32_t reserve;            /**< per zone, as configured */
+	uint32_t cache_size;
+	uint32_t flags;
+	int conf_socket;             /**< conf.socket_id */
+	uint32_t nb_zones;
+	uint32_t nb_lcores;          /**< lcores with a slot */
+	const struct rte_memzone *mz;
+	/** Zone indices by nearness, per socket (nb_zones valid entries). */
+	uint8_t fallback[RTE_MAX_NUMA_NODES][LABYRINTH_MAX_ZONES];
+	/** Zone of each socket, -1 if none. */
+	int8_t socket_zone[RTE_MAX_NUMA_NODES];
+	/** Per-lcore state, NULL for lcores not enabled at creation. */
+	struct lab_lcore *lcore[RTE_MAX_LCORE];
+	/** Counters of threads without a slot: updated atomically. */
+	struct lab_counters anon __rte_cache_aligned;
+	struct lab_zone zone[LABYRINTH_MAX_ZONES];
+};
+
+/* labyrinth_pool.c */
+struct labyrinth *lab_checked(const struct labyrinth *lab);
+int lab_topology_socket_of_lcore(unsigned int lcore_id);
+
+/* labyrinth_grab.c */
+void lab_cache_drain(struct labyrinth *lab, struct lab_lcore *lc);
+
+/* Locate page p: zone index, zone page index. -EINVAL if foreign/interior. */
+static inline int
+lab_locate(const struct labyrinth *lab, const void *p, unsigned int *zi,
+		uint32_t *idx, bool exact)
+{
+	const char *c = p;
+	unsigned int z, s;
+
+	for (z = 0; z < lab->nb_zones; z++) {
+		const struct lab_zone *zn = &lab->zone[z];
+
+		if (c < zn->lo || c >= zn->hi)
+			continue;
+		for (s = 0; s < zn->nb_segs; s++) {
+			const struct lab_seg *sg = &zn->seg[s];
+			uintptr_t off = (uintptr_t)(c - sg->base);
+
+			if (c < sg->base ||
+					off >= ((uintptr_t)sg->count << lab->page_shift))
+				continue;
+			if (exact && (off & (lab->page_size - 1)) != 0)
+				return -EINVAL;
+			*zi = z;
+			*idx = sg->first + (uint32_t)(off >> lab->page_shift);
+			return 0;
+		}
+		return -EINVAL;
+	}
+	return -EINVAL;
+}
+
+/* Address of page idx of zone zn. */
+static inline void *
+lab_page_addr(const struct labyrinth *lab, const struct lab_zone *zn,
+		uint32_t idx)
+{
+	unsigned int s = 0;
+
+	if (likely(zn->nb_segs == 1))
+		return zn->seg[0].base + ((uintptr_t)idx << lab->page_shift);
+	while (s + 1 < zn->nb_segs && idx >= zn->seg[s + 1].first)
+		s++;
+	return zn->seg[s].base +
+		((uintptr_t)(idx - zn->seg[s].first) << lab->page_shift);
+}
+
+#endif /* LABYRINTH_PRIV_H */

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * Introspection: counts, pressure, statistics, page queries, audit, dump.
+ * All reads of shared state here are relaxed snapshots: nothing is ordered
+ * after them, and the documented consistency is "exact when quiet".
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_memory.h>
+
+#include "labyrinth_priv.h"
+
+/* Free pages per zone: map budget + cache-less tokens + cached pages. */
+static void
+zone_free(const struct labyrinth *lab, uint64_t *free_pages,
+		uint64_t *cached)
+{
+	unsigned int z, i;
+
+	for (z = 0; z < lab->nb_zones; z++) {
+		/* Relaxed: snapshot (file comment). May under-report while a
+		 * grab holds budget it has not used yet: watermarks then engage
+		 * early, never late. */
+		int64_t a = lab_load(&lab->zone[z].map.avail, LAB_RELAXED);
+
+		free_pages[z] = a > 0 ? (uint64_t)a : 0;
+		cached[z] = 0;
+	}
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		const struct lab_lcore *lc = lab->lcore[i];
+
+		if (lc == NULL)
+			continue;
+		/* Relaxed: snapshot of single-writer fields. */
+		cached[lc->zone] += lab_load(&lc->len, LAB_RELAXED);
+		free_pages[lc->zone] += lab_load(&lc->len, LAB_RELAXED) +
+			lab_load(&lc->tokens, LAB_RELAXED);
+	}
+}
+
+unsigned int
+labyrinth_free_count(const struct labyrinth *lab)
+{
+	uint64_t f[LABYRINTH_MAX_ZONES], c[LABYRINTH_MAX_ZONES], sum = 0;
+	unsigned int z;
+
+	lab = lab_checked(lab);
+	if (lab == NULL)
+		return 0;
+	zone_free(lab, f, c);
+	for (z = 0; z < lab->nb_zones; z++)
+		sum += f[z];
+	return (unsigned int)sum;
+}
+
+static int
+zone_pressure(const struct lab_zone *zn, uint64_t free_pages)
+{
+	if (free_pages <= zn->reserve)
+		return LABYRINTH_PRESSURE_MIN;
+	if (free_pages <= zn->low)
+		return LABYRINTH_PRESSURE_LOW;
+	return LABYRINTH_PRESSURE_NONE;
+}
+
+int
+labyrinth_pressure(const struct labyrinth *lab, int socket_id)
+{
+	uint64_t f[LABYRINTH_MAX_ZONES], c[LABYRINTH_MAX_ZONES];
+	unsigned int z;
+	int worst = LABYRINTH_PRESSURE_NONE, p;
+
+	lab = lab_checked(lab);
+	if (lab == NULL)
+		return -EINVAL;
+	if (socket_id != SOCKET_ID_ANY && (socket_id < 0 ||
+			socket_id >= RTE_MAX_NUMA_NODES ||
+			lab->socket_zone[socket_id] < 0))
+		return -EINVAL;
+	zone_free(lab, f, c);
+	if (socket_id != SOCKET_ID_ANY) {
+		z = (unsigned int)lab->socket_zone[socket_id];
+		return zone_pressure(&lab->zone[z], f[z]);
+	}
+	for (z = 0; z < lab->nb_zones; z++) {
+		p = zone_pressure(&lab->zone[z], f[z]);
+		if (p > worst)
+			worst = p;
+	}
+	return worst;
+}
+
+static void
+sum_counters(struct lab_counters *sum, const struct lab_counters *c)
+{
+	/* Relaxed loads: per-field snapshots (see struct labyrinth_stats). */
+	sum->alloc_ok += lab_load(&c->alloc_ok, LAB_RELAXED);
+	sum->alloc_fail += lab_load(&c->alloc_fail, LAB_RELAXED);
+	sum->reserve_dips += lab_load(&c->reserve_dips, LAB_RELAXED);
+	sum->remote_allocs += lab_load(&c->remote_allocs, LAB_RELAXED);
+	sum->frees += lab_load(&c->frees, LAB_RELAXED);
+	sum->bad_frees += lab_load(&c->bad_frees, LAB_RELAXED);
+	sum->cache_refills += lab_load(&c->cache_refills, LAB_RELAXED);
+	sum->cache_flushes += lab_load(&c->cache_flushes, LAB_RELAXED);
+	sum->poison_errors += lab_load(&c->poison_errors, LAB_RELAXED);
+}
+
+static void
+total_counters(const struct labyrinth *lab, struct lab_counters *sum)
+{
+	unsigned int i;
+
+	memset(sum, 0, sizeof(*sum));
+	sum_counters(sum, &lab->anon);
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		if (lab->lcore[i] != NULL)
+			sum_counters(sum, &lab->lcore[i]->cnt);
+}
+
+int
+labyrinth_stats_get(const struct labyrinth *lab, struct labyrinth_stats *st)
+{
+	uint64_t f[LABYRINTH_MAX_ZONES], c[LABYRINTH_MAX_ZONES];
+	struct lab_counters sum;
+	unsigned int z;
+
+	lab = lab_checked(lab);
+	if (lab == NULL || st == NULL)
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	zone_free(lab, f, c);
+	total_counters(lab, &sum);
+	st->nb_zones = lab->nb_zones;
+	for (z = 0; z < lab->nb_zones; z++) {
+		const struct lab_zone *zn = &lab->zone[z];
+
+		st->zone[z].socket_id = zn->socket_id;
+		st->zone[z].pages = zn->nb_pages;
+		st->zone[z].free = f[z];
+		st->zone[z].cached = c[z];
+		st->zone[z].reserve = zn->reserve;
+		st->zone[z].low = zn->low;
+		st->pages += zn->nb_pages;
+		st->free += f[z];
+		st->reserve += zn->reserve;
+	}
+	st->alloc_ok = sum.alloc_ok;
+	st->alloc_fail = sum.alloc_fail;
+	st->reserve_dips = sum.reserve_dips;
+	st->remote_allocs = sum.remote_allocs;
+	st->frees = sum.frees;
+	st->bad_frees = sum.bad_frees;
+	st->cache_refills = sum.cache_refills;
+	st->cache_flushes = sum.cache_flushes;
+	st->poison_errors = sum.poison_errors;
+	return 0;
+}
+
+int
+labyrinth_page_owner(const struct labyrinth *lab, const void *page)
+{
+	unsigned int z;
+	uint32_t idx;
+	uint64_t m;
+
+	lab = lab_checked(lab);
+	if (lab == NULL || page == NULL ||
+			lab_locate(lab, page, &z, &idx, true) != 0)
+		return -EINVAL;
+	/* Relaxed: a snapshot, stale as soon as it is read (documented). */
+	m = lab_load(&lab->zone[z].meta[idx], LAB_RELAXED);
+	if (lab_meta_state(m) == LAB_PG_FREE)
+		return -ENOENT;
+	return (int)lab_meta_owner(m);
+}
+
+rte_iova_t
+labyrinth_page_iova(const struct labyrinth *lab, const void *page)
+{
+	unsigned int z;
+	uint32_t idx;
+
+	lab = lab_checked(lab);
+	if (lab == NULL || page == NULL ||
+			lab_locate(lab, page, &z, &idx, false) != 0)
+		return RTE_BAD_IOVA;
+	return rte_mem_virt2iova(page);
+}
+
+int
+labyrinth_page_socket(const struct labyrinth *lab, const void *page)
+{
+	unsigned int z;
+	uint32_t idx;
+
+	lab = lab_checked(lab);
+	if (lab == NULL || page == NULL ||
+			lab_locate(lab, page, &z, &idx, false) != 0)
+		return -EINVAL;
+	return lab->zone[z].socket_id;
+}
+
+#define AUDIT_FAIL(...) do { \
+	LABYRINTH_LOG(ERR, __VA_ARGS__); \
+	errors++; \
+} while (0)
+
+static unsigned int
+audit_zone(const struct labyrinth *lab, unsigned int z, uint64_t *heads)
+{
+	const struct lab_zone *zn = &lab->zone[z];
+	unsigned int errors = 0, i, k;
+	uint64_t tokens = 0, bits;
+	uint8_t *cached;
+	uint32_t idx, p;
+
+	cached = calloc(zn->nb_pages, 1);
+	if (cached == NULL) {
+		LABYRINTH_LOG(ERR, "%s: audit: out of memory", lab->name);
+		return 1;
+	}
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		const struct lab_lcore *lc = lab->lcore[i];
+		unsigned int zz;
+
+		if (lc == NULL || lc->zone != z)
+			continue;
+		tokens += lc->tokens;
+		if (lc->len > lc->size)
+			AUDIT_FAIL("%s: lcore %u cache length %u > size %u",
+				lab->name, i, lc->len, lc->size);
+		for (k = 0; k < lc->len && k < lc->size; k++) {
+			if (lab_locate(lab, lc->cache[k], &zz, &idx, true) != 0 ||
+					zz != z) {
+				AUDIT_FAIL("%s: lcore %u caches a foreign page %p",
+					lab->name, i, lc->cache[k]);
+				continue;
+			}
+			if (cached[idx]++ != 0)
+				AUDIT_FAIL("%s: page %u of zone %u cached twice",
+					lab->name, idx, z);
+		}
+	}
+	bits = labyrinth_map_count_bits(&zn->map);
+	/* Relaxed: the audit runs on a quiet labyrinth (documented). */
+	if (bits != (uint64_t)lab_load(&zn->map.avail, LAB_RELAXED) + tokens)
+		AUDIT_FAIL("%s: zone %u: %" PRIu64 " free bits but counter %" PRId64 " + tokens %" PRIu64,
+			lab->name, z, bits,
+			lab_load(&zn->map.avail, LAB_RELAXED), tokens);
+	for (p = 0; p < zn->nb_pages; p++) {
+		/* Relaxed: quiet labyrinth. */
+		uint64_t m = lab_load(&zn->meta[p], LAB_RELAXED);
+		bool bit = labyrinth_map_test(&zn->map, p);
+		unsigned int st = lab_meta_state(m), ord = lab_meta_order(m);
+
+		if (bit || cached[p]) {
+			if (bit && cached[p])
+				AUDIT_FAIL("%s: zone %u page %u free in the map and cached",
+					lab->name, z, p);
+			if (st != LAB_PG_FREE)
+				AUDIT_FAIL("%s: zone %u page %u is free but has an owner record %#" PRIx64,
+					lab->name, z, p, m);
+			continue;
+		}
+		if (st == LAB_PG_FREE) {
+			AUDIT_FAIL("%s: zone %u page %u is lost (neither free nor held)",
+				lab->name, z, p);
+			continue;
+		}
+		if (st != LAB_PG_HEAD || ord > LABYRINTH_MAX_ORDER ||
+				(p & ((1u << ord) - 1)) != 0 ||
+				p + (1u << ord) > zn->nb_pages) {
+			AUDIT_FAIL("%s: zone %u page %u: bad owner record %#" PRIx64,
+				lab->name, z, p, m);
+			continue;
+		}
+		(*heads)++;
+		for (k = 1; k < (1u << ord); k++) {
+			/* Relaxed: quiet labyrinth. */
+			uint64_t t = lab_load(&zn->meta[p + k], LAB_RELAXED);
+
+			if (lab_meta_state(t) != LAB_PG_TAIL ||
+					lab_meta_order(t) != ord ||
+					labyrinth_map_test(&zn->map, p + k) ||
+					cached[p + k])
+				AUDIT_FAIL("%s: zone %u block %u: page %u is not its tail",
+					lab->name, z, p, p + k);
+		}
+		p += (1u << ord) - 1;
+	}
+	free(cached);
+	return errors;
+}
+
+int
+labyrinth_audit(const struct labyrinth *lab)
+{
+	struct lab_counters sum;
+	unsigned int z, errors = 0;
+	uint64_t heads = 0;
+
+	lab = lab_checked(lab);
+	if (lab == NULL)
+		return -EINVAL;
+	for (z = 0; z < lab->nb_zones; z++)
+		errors += audit_zone(lab, z, &heads);
+	total_counters(lab, &sum);
+	if (sum.alloc_ok - sum.frees != heads) {
+		LABYRINTH_LOG(ERR, "%s: %" PRIu64 " grabs - %" PRIu64 " frees != %" PRIu64 " held blocks",
+			lab->name, sum.alloc_ok, sum.frees, heads);
+		errors++;
+	}
+	return errors == 0 ? 0 : -EFAULT;
+}
+
+void
+labyrinth_dump(FILE *f, const struct labyrinth *lab)
+{
+	struct labyrinth_stats st;
+	unsigned int z, i;
+
+	if (f == NULL)
+		return;
+	lab = lab_checked(lab);
+	if (lab == NULL) {
+		fprintf(f, "labyrinth <invalid>\n");
+		return;
+	}
+	labyrinth_stats_get(lab, &st);
+	fprintf(f, "labyrinth <%s>@%p\n", lab->name, (const void *)lab);
+	fprintf(f, "  page_size=%u nb_pages=%u reserve=%u cache_size=%u flags=%#x socket=%d\n",
+		lab->page_size, lab->nb_pages, lab->reserve, lab->cache_size,
+		lab->flags, lab->conf_socket);
+	fprintf(f, "  pages=%" PRIu64 " free=%" PRIu64 " alloc_ok=%" PRIu64
+		" alloc_fail=%" PRIu64 " reserve_dips=%" PRIu64
+		" remote_allocs=%" PRIu64 " frees=%" PRIu64
+		" bad_frees=%" PRIu64 " cache_refills=%" PRIu64
+		" cache_flushes=%" PRIu64 " poison_errors=%" PRIu64 "\n",
+		st.pages, st.free, st.alloc_ok, st.alloc_fail, st.reserve_dips,
+		st.remote_allocs, st.frees, st.bad_frees, st.cache_refills,
+		st.cache_flushes, st.poison_errors);
+	for (z = 0; z < lab->nb_zones; z++) {
+		const struct lab_zone *zn = &lab->zone[z];
+
+		fprintf(f, "  zone %u: socket=%d pages=%u free=%" PRIu64
+			" cached=%" PRIu64 " min=%u low=%u words=%u memzones=%u\n",
+			z, zn->socket_id, zn->nb_pages, st.zone[z].free,
+			st.zone[z].cached, zn->reserve, zn->low,
+			zn->map.nb_words, zn->nb_segs);
+	}
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		const struct lab_lcore *lc = lab->lcore[i];
+
+		if (lc == NULL)
+			continue;
+		/* Relaxed: snapshot of single-writer fields. */
+		fprintf(f, "  lcore %u: zone=%u cached=%u tokens=%u hint=%u grabs=%" PRIu64 " frees=%" PRIu64 "\n",
+			i, lc->zone, lab_load(&lc->len, LAB_RELAXED),
+			lab_load(&lc->tokens, LAB_RELAXED), lc->hint,
+			lab_load(&lc->cnt.alloc_ok, LAB_RELAXED),
+			lab_load(&lc->cnt.frees, LAB_RELAXED));
+	}
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * rte_telemetry endpoints: /labyrinth/list, /labyrinth/info,<name>,
+ * /labyrinth/stats,<name>, /labyrinth/lcores,<name>. Handlers read the
+ * per-lcore counters with relaxed loads (through labyrinth_stats_get): the
+ * snapshot is not atomic across fields.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_telemetry.h>
+
+#include "labyrinth_priv.h"
+
+static void
+list_one(struct labyrinth *lab, void *arg)
+{
+	rte_tel_data_add_array_string(arg, lab->name);
+}
+
+static int
+tel_list(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+	labyrinth_walk(list_one, d);
+	return 0;
+}
+
+static struct labyrinth *
+tel_lab(const char *params)
+{
+	if (params == NULL || params[0] == '\0')
+		return NULL;
+	return labyrinth_lookup(params);
+}
+
+static void
+add_stats(struct rte_tel_data *d, const struct labyrinth_stats *st)
+{
+	rte_tel_data_add_dict_u64(d, "pages", st->pages);
+	rte_tel_data_add_dict_u64(d, "free", st->free);
+	rte_tel_data_add_dict_u64(d, "reserve", st->reserve);
+	rte_tel_data_add_dict_u64(d, "alloc_ok", st->alloc_ok);
+	rte_tel_data_add_dict_u64(d, "alloc_fail", st->alloc_fail);
+	rte_tel_data_add_dict_u64(d, "reserve_dips", st->reserve_dips);
+	rte_tel_data_add_dict_u64(d, "remote_allocs", st->remote_allocs);
+	rte_tel_data_add_dict_u64(d, "frees", st->frees);
+	rte_tel_data_add_dict_u64(d, "bad_frees", st->bad_frees);
+	rte_tel_data_add_dict_u64(d, "cache_refills", st->cache_refills);
+	rte_tel_data_add_dict_u64(d, "cache_flushes", st->cache_flushes);
+	rte_tel_data_add_dict_u64(d, "poison_errors", st->poison_errors);
+}
+
+static int
+tel_info(const char *cmd __rte_unused, const char *params,
+		struct rte_tel_data *d)
+{
+	struct labyrinth *lab = tel_lab(params);
+	struct labyrinth_stats st;
+	struct rte_tel_data *zones;
+	unsigned int z;
+
+	if (lab == NULL || labyrinth_stats_get(lab, &st) != 0)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", lab->name);
+	rte_tel_data_add_dict_u64(d, "page_size", lab->page_size);
+	rte_tel_data_add_dict_u64(d, "nb_pages", lab->nb_pages);
+	rte_tel_data_add_dict_u64(d, "reserve_per_zone", lab->reserve);
+	rte_tel_data_add_dict_u64(d, "cache_size", lab->cache_size);
+	rte_tel_data_add_dict_u64(d, "flags", lab->flags);
+	rte_tel_data_add_dict_int(d, "socket_id", lab->conf_socket);
+	rte_tel_data_add_dict_u64(d, "nb_zones", lab->nb_zones);
+	add_stats(d, &st);
+	zones = rte_tel_data_alloc();
+	if (zones == NULL)
+		return 0;
+	rte_tel_data_start_array(zones, RTE_TEL_U64_VAL);
+	for (z = 0; z < st.nb_zones; z++)
+		rte_tel_data_add_array_u64(zones, st.zone[z].free);
+	rte_tel_data_add_dict_container(d, "zone_free", zones, 0);
+	return 0;
+}
+
+static int
+tel_stats(const char *cmd __rte_unused, const char *params,
+		struct rte_tel_data *d)
+{
+	struct labyrinth *lab = tel_lab(params);
+	struct labyrinth_stats st;
+
+	if (lab == NULL || labyrinth_stats_get(lab, &st) != 0)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	add_stats(d, &st);
+	return 0;
+}
+
+static int
+tel_lcores(const char *cmd __rte_unused, const char *params,
+		struct rte_tel_data *d)
+{
+	struct labyrinth *lab = tel_lab(params);
+	unsigned int i;
+
+	if (lab == NULL)
+		return -EINVAL;
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		const struct lab_lcore *lc = lab->lcore[i];
+		struct rte_tel_data *c;
+		char key[16];
+
+		if (lc == NULL)
+			continue;
+		c = rte_tel_data_alloc();
+		if (c == NULL)
+			break;
+		rte_tel_data_start_dict(c);
+		/* Relaxed loads: snapshots of single-writer fields. */
+		rte_tel_data_add_dict_u64(c, "zone", lc->zone);
+		rte_tel_data_add_dict_u64(c, "cached",
+			lab_load(&lc->len, LAB_RELAXED));
+		rte_tel_data_add_dict_u64(c, "tokens",
+			lab_load(&lc->tokens, LAB_RELAXED));
+		rte_tel_data_add_dict_u64(c, "alloc_ok",
+			lab_load(&lc->cnt.alloc_ok, LAB_RELAXED));
+		rte_tel_data_add_dict_u64(c, "alloc_fail",
+			lab_load(&lc->cnt.alloc_fail, LAB_RELAXED));
+		rte_tel_data_add_dict_u64(c, "frees",
+			lab_load(&lc->cnt.frees, LAB_RELAXED));
+		snprintf(key, sizeof(key), "%u", i);
+		rte_tel_data_add_dict_container(d, key, c, 0);
+	}
+	return 0;
+}
+
+RTE_INIT(labyrinth_telemetry_init)
+{
+	rte_telemetry_register_cmd("/labyrinth/list", tel_list,
+		"Returns the names of all labyrinths. Takes no parameters");
+	rte_telemetry_register_cmd("/labyrinth/info", tel_info,
+		"Returns configuration, zone free counts and statistics of a labyrinth. Parameters: labyrinth_name");
+	rte_telemetry_register_cmd("/labyrinth/stats", tel_stats,
+		"Returns the statistics of a labyrinth. Parameters: labyrinth_name");
+	rte_telemetry_register_cmd("/labyrinth/lcores", tel_lcores,
+		"Returns the per-lcore cache state of a labyrinth. Parameters: labyrinth_name");
+}
