@@ -185,7 +185,8 @@ lab_cache_drain(struct labyrinth *lab, struct lab_lcore *lc)
 	cache_flush_n(lab, lc, lc->len);
 	if (lc->tokens != 0) {
 		labyrinth_map_unreserve(&zn->map, lc->tokens);
-		lc->tokens = 0;
+		/* Relaxed: single writer; stats readers want a torn-free value. */
+		lab_store(&lc->tokens, 0, LAB_RELAXED);
 	}
 }
 
@@ -253,15 +254,13 @@ again:
 			if ((gfp & LABYRINTH_GFP_THISNODE) && z != local)
 				continue;
 			zn = &lab->zone[z];
-			/* own hint in the local zone, a spread one elsewhere */
-			h = z == (lc != NULL ? lc->zone : local) ? *hint :
-				(*hint % zn->map.nb_words);
+			/* the caller's hint, folded into this zone's map */
+			h = *hint % zn->map.nb_words;
 			first = zone_take(zn, &h, order,
 					pass == 0 ? (int64_t)zn->reserve : 0);
 			if (first < 0)
 				continue;
-			if (z == (lc != NULL ? lc->zone : local))
-				*hint = h;
+			*hint = h;
 			if (pass == 1)
 				CNT_ADD(lab, lc, reserve_dips, 1);
 			if (z != local)
@@ -306,16 +305,22 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 		lab_store(&lc->len, len, LAB_RELAXED);
 		idx = zone_index(lab, zn, p);
 	} else {
-		if (unlikely(lc->tokens == 0)) {
-			lc->tokens = labyrinth_map_reserve_upto(&zn->map,
+		uint32_t tokens = lc->tokens;
+
+		if (unlikely(tokens == 0)) {
+			tokens = labyrinth_map_reserve_upto(&zn->map,
 					TOKEN_BATCH, zn->reserve);
-			if (lc->tokens == 0)
+			if (tokens == 0)
 				return grab_from_maps(lab, lc, gfp, 0);
 		}
 		if (unlikely(labyrinth_map_claim(&zn->map, &lc->hint, &idx,
-				1) != 1))
+				1) != 1)) {
+			/* Relaxed: single writer (see cache_refill()). */
+			lab_store(&lc->tokens, tokens, LAB_RELAXED);
 			return grab_from_maps(lab, lc, gfp, 0);
-		lc->tokens--;
+		}
+		/* Relaxed: single writer (see cache_refill()). */
+		lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
 		p = lab_page_addr(lab, zn, idx);
 	}
 	mark_held(zn, idx, 0, lc->lcore_id, lab_now());
@@ -420,11 +425,15 @@ free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 			lab_store(&lc->len, len + 1, LAB_RELAXED);
 			return 0;
 		}
+		uint32_t tokens = lc->tokens + 1;
+
 		labyrinth_map_put(&zn->map, &idx, 1);
-		if (unlikely(++lc->tokens > 2 * TOKEN_BATCH)) {
+		if (unlikely(tokens > 2 * TOKEN_BATCH)) {
 			labyrinth_map_unreserve(&zn->map, TOKEN_BATCH);
-			lc->tokens -= TOKEN_BATCH;
+			tokens -= TOKEN_BATCH;
 		}
+		/* Relaxed: single writer (see cache_refill()). */
+		lab_store(&lc->tokens, tokens, LAB_RELAXED);
 		return 0;
 	}
 	labyrinth_map_unreserve(&zn->map,

@@ -149,6 +149,9 @@ struct labyrinth {
 struct labyrinth *lab_checked(const struct labyrinth *lab);
 int lab_topology_socket_of_lcore(unsigned int lcore_id);
 
+/* labyrinth_telemetry.c */
+void lab_telemetry_register(void);
+
 /* labyrinth_grab.c */
 void lab_cache_drain(struct labyrinth *lab, struct lab_lcore *lc);
 

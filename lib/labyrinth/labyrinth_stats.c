@@ -322,6 +322,15 @@ labyrinth_audit(const struct labyrinth *lab)
 	return errors == 0 ? 0 : -EFAULT;
 }
 
+static void
+count_owner(const struct labyrinth_held_info *info, void *arg)
+{
+	uint64_t *per_owner = arg;
+
+	per_owner[info->owner <= RTE_MAX_LCORE ? info->owner :
+		RTE_MAX_LCORE]++;
+}
+
 void
 labyrinth_dump(FILE *f, const struct labyrinth *lab)
 {
@@ -369,4 +378,63 @@ labyrinth_dump(FILE *f, const struct labyrinth *lab)
 			lab_load(&lc->cnt.alloc_ok, LAB_RELAXED),
 			lab_load(&lc->cnt.frees, LAB_RELAXED));
 	}
+	{
+		uint64_t *per_owner = calloc(RTE_MAX_LCORE + 1, sizeof(uint64_t));
+		int held;
+
+		if (per_owner == NULL)
+			return;
+		held = labyrinth_held_walk(lab, 0, count_owner, per_owner);
+		fprintf(f, "  held blocks: %d\n", held);
+		for (i = 0; i <= RTE_MAX_LCORE; i++)
+			if (per_owner[i] != 0)
+				fprintf(f, "    owner %s%u: %" PRIu64 " block(s)\n",
+					i == RTE_MAX_LCORE ? "non-EAL " : "",
+					i == RTE_MAX_LCORE ? 0 : i, per_owner[i]);
+		free(per_owner);
+	}
+}
+
+int
+labyrinth_held_walk(const struct labyrinth *lab, uint64_t min_age_us,
+		void (*fn)(const struct labyrinth_held_info *info, void *arg),
+		void *arg)
+{
+	uint64_t hz = rte_get_tsc_hz(), unit_ns;
+	uint32_t now = (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT);
+	unsigned int z;
+	uint32_t p;
+	int count = 0;
+
+	lab = lab_checked(lab);
+	if (lab == NULL)
+		return -EINVAL;
+	/* nanoseconds per stamp unit (2^LAB_STAMP_SHIFT cycles) */
+	unit_ns = hz != 0 ? ((UINT64_C(1) << LAB_STAMP_SHIFT) * 1000000000u) /
+		hz : 0;
+	for (z = 0; z < lab->nb_zones; z++) {
+		const struct lab_zone *zn = &lab->zone[z];
+
+		for (p = 0; p < zn->nb_pages; p++) {
+			/* Relaxed: a snapshot (documented). */
+			uint64_t m = lab_load(&zn->meta[p], LAB_RELAXED);
+			struct labyrinth_held_info info;
+
+			if (lab_meta_state(m) != LAB_PG_HEAD)
+				continue;
+			/* modulo-2^32 difference: right across one wrap */
+			info.age_us = (uint64_t)(uint32_t)(now - lab_meta_stamp(m)) *
+				unit_ns / 1000;
+			if (info.age_us < min_age_us)
+				continue;
+			info.page = lab_page_addr(lab, zn, p);
+			info.order = lab_meta_order(m);
+			info.owner = (int)lab_meta_owner(m);
+			info.socket_id = zn->socket_id;
+			count++;
+			if (fn != NULL)
+				fn(&info, arg);
+		}
+	}
+	return count;
 }

@@ -10,6 +10,8 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -141,7 +143,95 @@ tel_lcores(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
-RTE_INIT(labyrinth_telemetry_init)
+#define HELD_LIST_MAX 32
+
+struct held_acc {
+	uint64_t per_owner[RTE_MAX_LCORE + 1];
+	struct rte_tel_data *list;
+	unsigned int listed;
+};
+
+static void
+held_one(const struct labyrinth_held_info *info, void *arg)
+{
+	struct held_acc *acc = arg;
+	char buf[96];
+
+	acc->per_owner[info->owner <= RTE_MAX_LCORE ? info->owner :
+		RTE_MAX_LCORE]++;
+	if (acc->list != NULL && acc->listed < HELD_LIST_MAX) {
+		snprintf(buf, sizeof(buf), "%p order=%u owner=%d age_us=%" PRIu64,
+			info->page, info->order, info->owner, info->age_us);
+		rte_tel_data_add_array_string(acc->list, buf);
+		acc->listed++;
+	}
+}
+
+/* /labyrinth/held,<name>[,<min_age_us>]: the leak finder. */
+static int
+tel_held(const char *cmd __rte_unused, const char *params,
+		struct rte_tel_data *d)
+{
+	char name[LABYRINTH_NAMESIZE + 24], *comma, *end;
+	uint64_t min_age = 0;
+	struct labyrinth *lab;
+	struct rte_tel_data *owners;
+	struct held_acc *acc;
+	unsigned int i;
+	int n;
+
+	if (params == NULL || params[0] == '\0' ||
+			strlen(params) >= sizeof(name))
+		return -EINVAL;
+	strcpy(name, params);
+	comma = strchr(name, ',');
+	if (comma != NULL) {
+		*comma = '\0';
+		min_age = strtoull(comma + 1, &end, 10);
+		if (end == comma + 1 || *end != '\0')
+			return -EINVAL;
+	}
+	lab = labyrinth_lookup(name);
+	if (lab == NULL)
+		return -EINVAL;
+	acc = calloc(1, sizeof(*acc));
+	if (acc == NULL)
+		return -ENOMEM;
+	acc->list = rte_tel_data_alloc();
+	if (acc->list != NULL)
+		rte_tel_data_start_array(acc->list, RTE_TEL_STRING_VAL);
+	n = labyrinth_held_walk(lab, min_age, held_one, acc);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "min_age_us", min_age);
+	rte_tel_data_add_dict_u64(d, "held_blocks", n < 0 ? 0 : (uint64_t)n);
+	owners = rte_tel_data_alloc();
+	if (owners != NULL) {
+		rte_tel_data_start_dict(owners);
+		for (i = 0; i <= RTE_MAX_LCORE; i++) {
+			char key[16];
+
+			if (acc->per_owner[i] == 0)
+				continue;
+			if (i == RTE_MAX_LCORE)
+				snprintf(key, sizeof(key), "non_eal");
+			else
+				snprintf(key, sizeof(key), "%u", i);
+			rte_tel_data_add_dict_u64(owners, key, acc->per_owner[i]);
+		}
+		rte_tel_data_add_dict_container(d, "by_owner", owners, 0);
+	}
+	if (acc->list != NULL)
+		rte_tel_data_add_dict_container(d, "oldest_listed", acc->list, 0);
+	free(acc);
+	return 0;
+}
+
+/*
+ * Called from labyrinth_pool.c's constructor: a constructor here would be
+ * dropped by static linking, nothing else referencing this file.
+ */
+void
+lab_telemetry_register(void)
 {
 	rte_telemetry_register_cmd("/labyrinth/list", tel_list,
 		"Returns the names of all labyrinths. Takes no parameters");
@@ -151,4 +241,6 @@ RTE_INIT(labyrinth_telemetry_init)
 		"Returns the statistics of a labyrinth. Parameters: labyrinth_name");
 	rte_telemetry_register_cmd("/labyrinth/lcores", tel_lcores,
 		"Returns the per-lcore cache state of a labyrinth. Parameters: labyrinth_name");
+	rte_telemetry_register_cmd("/labyrinth/held", tel_held,
+		"Returns the blocks held at least min_age_us, by owner lcore (leak finder). Parameters: labyrinth_name[,min_age_us]");
 }

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+#ifndef LABYRINTH_MEMPOOL_PRIV_H
+#define LABYRINTH_MEMPOOL_PRIV_H
+
+/**
+ * @file
+ * @internal
+ * Layout of the shared header of a mempool served by the labyrinth mempool
+ * driver (lib/mempool_labyrinth, ops name "labyrinth"). The driver puts it
+ * in a memzone on the pool's socket and stores its address in
+ * mp->pool_data; labyrinth_mempool_check() (liblabyrinth) reads it to tell
+ * whether a secondary process's ops table agrees with the primary's.
+ *
+ * Everything here lives in shared memory and is valid in every process:
+ * no function pointers, no pointers to process-local memory (objs and
+ * map.words point into the same memzone; objs[] holds mempool objects,
+ * which are shared memory too).
+ *
+ * Object to index: the driver writes a tag, (cookie << 32) | index, in the
+ * first 8 bytes of each object's header area (at obj - mp->header_size).
+ * rte_mempool's header is cache-line aligned by default, so those bytes are
+ * padding in front of struct rte_mempool_objhdr that nothing else uses.
+ * A returned object is accepted only if it lies in the pool's address
+ * span, its tag carries the pool's cookie and an index below nb_objs, and
+ * objs[index] is the object itself; its map bit then decides whether it
+ * was held (accepted) or already free (double return, rejected).
+ */
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+#include <rte_mempool.h>
+#include <rte_memzone.h>
+
+#include "labyrinth_map_priv.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Ops name the driver registers with RTE_MEMPOOL_REGISTER_OPS. */
+#define LABYRINTH_MEMPOOL_OPS_NAME "labyrinth"
+
+/** Magic at the start of the shared header: "LABMPOOL". */
+#define LABYRINTH_MEMPOOL_MAGIC UINT64_C(0x4c4f4f504d42414c)
+
+/**
+ * Memzone name prefix; the name is the prefix plus the hex address of the
+ * struct rte_mempool, which is the same in every process (the mempool lives
+ * in shared memory) and short enough for RTE_MEMZONE_NAMESIZE, unlike the
+ * pool name.
+ */
+#define LABYRINTH_MEMPOOL_MZ_PREFIX "LABYRINTH_MP_"
+
+/** Slot of lcore_state[] shared by threads without an lcore id. */
+#define LABYRINTH_MEMPOOL_SHARED_SLOT RTE_MAX_LCORE
+
+/** Per-lcore state of one pool; one writer per slot except the last. */
+struct labyrinth_mempool_lcore {
+	uint32_t hint;           /**< map word where the next claim starts */
+	uint64_t claims;         /**< objects dequeued */
+	uint64_t returns;        /**< objects enqueued and accepted */
+	uint64_t rejects;        /**< returned objects rejected */
+	uint64_t dequeue_fails;  /**< dequeues refused with -ENOBUFS */
+} __rte_cache_aligned;
+
+/** Shared header of a labyrinth-backed mempool (mp->pool_data). */
+struct labyrinth_mempool_hdr {
+	/* Read-mostly: written by alloc and populate only. */
+	uint64_t magic;          /**< LABYRINTH_MEMPOOL_MAGIC */
+	uintptr_t lo;            /**< lowest address of any memory chunk */
+	uintptr_t span;          /**< highest chunk end - lo (0: none yet) */
+	void **objs;             /**< index -> object, nb_objs entries used */
+	uint32_t cookie;         /**< high half of every object tag */
+	uint32_t tag_off;        /**< tag at obj - tag_off (mp->header_size) */
+	uint32_t nb_objs;        /**< objects recorded by populate */
+	uint32_t size;           /**< capacity of objs[] and the map (mp->size) */
+	int32_t ops_index;       /**< mp->ops_index in the primary */
+	int32_t socket_id;       /**< socket of this memzone */
+	uint32_t rejects_logged; /**< 1 once a rejected return was logged */
+	/** Ops name at ops_index in the primary: "labyrinth". */
+	char ops_name[RTE_MEMPOOL_OPS_NAMESIZE];
+	/** Pool name, for dumps and telemetry. */
+	char pool_name[RTE_MEMPOOL_NAMESIZE];
+
+	/** Free objects: one bit each, budget counter on its own line. */
+	struct labyrinth_map map;
+
+	/** Per-lcore hints and counters, plus the shared slot. */
+	struct labyrinth_mempool_lcore lcore[RTE_MAX_LCORE + 1];
+
+	/* Followed by the map words and objs[], cache-line aligned. */
+} __rte_cache_aligned;
+
+/** Tag written in an object's header area. */
+static inline uint64_t
+labyrinth_mempool_tag(uint32_t cookie, uint32_t idx)
+{
+	return ((uint64_t)cookie << 32) | idx;
+}
+
+/**
+ * Name of the memzone holding a pool's shared header.
+ *
+ * @return 0, or -ENAMETOOLONG (cannot happen with a 48-bit address).
+ */
+static inline int
+labyrinth_mempool_mz_name(char *buf, size_t len, const struct rte_mempool *mp)
+{
+	int n = snprintf(buf, len, "%s%" PRIxPTR, LABYRINTH_MEMPOOL_MZ_PREFIX,
+			(uintptr_t)mp);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LABYRINTH_MEMPOOL_PRIV_H */
