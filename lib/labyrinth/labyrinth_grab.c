@@ -129,6 +129,32 @@ prepare_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 }
 
 /*
+ * Claim one bit (budget held): one CAS on the hint word when it has a free
+ * bit, the general bounded search otherwise. Returns 1 and the index, or 0.
+ */
+static inline uint32_t
+claim_one(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx)
+{
+	uint32_t w = *hint;
+	uint64_t bits;
+
+	if (likely(w < m->nb_words)) {
+		/* Relaxed peek; the CAS acquires. */
+		bits = lab_load(&m->words[w].bits, LAB_RELAXED);
+		/* Acquire on success pairs with the release put that freed the
+		 * bit (the page's previous contents are visible to us); relaxed
+		 * on failure: we fall back to the general search. */
+		if (bits != 0 && lab_cas(&m->words[w].bits, &bits,
+				bits & (bits - 1), LAB_ACQUIRE, LAB_RELAXED)) {
+			*idx = w * LABYRINTH_MAP_WORD_BITS +
+				(uint32_t)__builtin_ctzll(bits);
+			return 1;
+		}
+	}
+	return labyrinth_map_claim(m, hint, idx, 1);
+}
+
+/*
  * Refill lc's cache from its zone, above the reserve. Returns pages added.
  */
 static uint32_t
@@ -204,7 +230,7 @@ zone_take(struct lab_zone *zn, uint32_t *hint, unsigned int order,
 	if (labyrinth_map_reserve(&zn->map, n, floor) != 0)
 		return -1;
 	if (order == 0) {
-		if (labyrinth_map_claim(&zn->map, hint, &i, 1) == 1)
+		if (claim_one(&zn->map, hint, &i) == 1)
 			return i;
 		first = -1;
 	} else {
@@ -283,7 +309,7 @@ again:
 }
 
 /* Single page for an lcore with a slot: cache, tokens, or maps. */
-static inline void *
+static __rte_always_inline void *
 grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
@@ -313,8 +339,7 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 			if (tokens == 0)
 				return grab_from_maps(lab, lc, gfp, 0);
 		}
-		if (unlikely(labyrinth_map_claim(&zn->map, &lc->hint, &idx,
-				1) != 1)) {
+		if (unlikely(claim_one(&zn->map, &lc->hint, &idx) != 1)) {
 			/* Relaxed: single writer (see cache_refill()). */
 			lab_store(&lc->tokens, tokens, LAB_RELAXED);
 			return grab_from_maps(lab, lc, gfp, 0);
@@ -387,9 +412,21 @@ free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 	uint32_t idx, i;
 	uint64_t m;
 
-	if (unlikely(lab_locate(lab, p, &z, &idx, true) != 0))
-		goto bad_inval;
-	zn = &lab->zone[z];
+	zn = lc != NULL ? &lab->zone[lc->zone] : NULL;
+	if (likely(zn != NULL && zn->nb_segs == 1 &&
+			(char *)p >= zn->lo && (char *)p < zn->hi)) {
+		uintptr_t off = (uintptr_t)p - (uintptr_t)zn->lo;
+
+		/* the caller's own zone, one memzone: no search */
+		if (unlikely(off & (lab->page_size - 1)))
+			goto bad_inval;
+		z = lc->zone;
+		idx = (uint32_t)(off >> lab->page_shift);
+	} else {
+		if (unlikely(lab_locate(lab, p, &z, &idx, true) != 0))
+			goto bad_inval;
+		zn = &lab->zone[z];
+	}
 	/* Relaxed: the CAS below decides; this is its first guess. */
 	m = lab_load(&zn->meta[idx], LAB_RELAXED);
 	do {
@@ -427,7 +464,11 @@ free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 		}
 		uint32_t tokens = lc->tokens + 1;
 
-		labyrinth_map_put(&zn->map, &idx, 1);
+		/* Release: the page's contents (poison included) and our owner
+		 * record reset happen-before the next claimer's acquire. */
+		lab_fetch_or(&zn->map.words[idx / LABYRINTH_MAP_WORD_BITS].bits,
+			UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS),
+			LAB_RELEASE);
 		if (unlikely(tokens > 2 * TOKEN_BATCH)) {
 			labyrinth_map_unreserve(&zn->map, TOKEN_BATCH);
 			tokens -= TOKEN_BATCH;
