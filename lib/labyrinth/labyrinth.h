@@ -165,6 +165,8 @@ struct labyrinth_stats {
 	uint64_t cache_flushes;  /**< cache flushes to the map */
 	uint64_t poison_errors;  /**< LABYRINTH_F_DEBUG: pages whose poison was
 				  *   overwritten while free */
+	uint64_t metadata_bytes; /**< bytes of map, owner records, header and
+				  *   per-lcore state (everything but pages) */
 	uint32_t nb_zones;       /**< valid entries in zone[] */
 	struct labyrinth_zone_stats zone[LABYRINTH_MAX_ZONES]; /**< per zone */
 };

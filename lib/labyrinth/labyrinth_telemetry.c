@@ -57,6 +57,7 @@ add_stats(struct rte_tel_data *d, const struct labyrinth_stats *st)
 	rte_tel_data_add_dict_u64(d, "cache_refills", st->cache_refills);
 	rte_tel_data_add_dict_u64(d, "cache_flushes", st->cache_flushes);
 	rte_tel_data_add_dict_u64(d, "poison_errors", st->poison_errors);
+	rte_tel_data_add_dict_u64(d, "metadata_bytes", st->metadata_bytes);
 }
 
 static int
