@@ -217,17 +217,33 @@ mz_name(char *buf, const char *name, int zone, const char *what)
 			LABYRINTH_MZ_PREFIX, name, zone, what);
 }
 
+/* Free a memzone of this labyrinth by name (process-independent). */
 static void
-zone_free_memzones(struct lab_zone *zn)
+mz_free_by_name(const char *lab_name, int zone, const char *what)
+{
+	char name[LAB_MZ_NAME_BUF];
+	const struct rte_memzone *mz;
+
+	mz_name(name, lab_name, zone, what);
+	mz = rte_memzone_lookup(name);
+	if (mz != NULL)
+		rte_memzone_free(mz);
+}
+
+static void
+zone_free_memzones(const char *lab_name, struct lab_zone *zn, int zi)
 {
 	unsigned int s;
+	char what[16];
 
-	for (s = 0; s < zn->nb_segs; s++)
-		rte_memzone_free(zn->seg[s].mz);
+	for (s = 0; s < zn->nb_segs; s++) {
+		snprintf(what, sizeof(what), "%u", s);
+		mz_free_by_name(lab_name, zi, what);
+	}
 	zn->nb_segs = 0;
-	if (zn->meta_mz != NULL)
-		rte_memzone_free(zn->meta_mz);
-	zn->meta_mz = NULL;
+	if (zn->meta != NULL)
+		mz_free_by_name(lab_name, zi, "m");
+	zn->meta = NULL;
 }
 
 /*
@@ -243,7 +259,8 @@ zone_reserve_pages(struct labyrinth *lab, struct lab_zone *zn, int zi,
 	uint64_t align = (uint64_t)lab->page_size << LABYRINTH_MAX_ORDER;
 	uint32_t nb_parts, per, first, s;
 	char name[LAB_MZ_NAME_BUF];
-	char what[8];
+	char what[16];
+	int err;
 
 	if (align > LAB_ZONE_ALIGN)
 		align = LAB_ZONE_ALIGN;
@@ -268,7 +285,6 @@ zone_reserve_pages(struct labyrinth *lab, struct lab_zone *zn, int zi,
 					mz_socket, 0, (unsigned int)align);
 			if (mz == NULL)
 				break;
-			zn->seg[s].mz = mz;
 			zn->seg[s].base = mz->addr;
 			zn->seg[s].first = first;
 			zn->seg[s].count = cnt;
@@ -277,11 +293,14 @@ zone_reserve_pages(struct labyrinth *lab, struct lab_zone *zn, int zi,
 		}
 		if (first >= zn->nb_pages)
 			break;
-		if (rte_errno == EEXIST)
-			return -EEXIST;
-		for (s = 0; s < zn->nb_segs; s++)
-			rte_memzone_free(zn->seg[s].mz);
+		err = rte_errno;
+		for (s = 0; s < zn->nb_segs; s++) {
+			snprintf(what, sizeof(what), "%u", s);
+			mz_free_by_name(lab->name, zi, what);
+		}
 		zn->nb_segs = 0;
+		if (err == EEXIST)
+			return -EEXIST;
 	}
 	if (zn->nb_segs == 0)
 		return -ENOMEM;
@@ -307,6 +326,7 @@ zone_init(struct labyrinth *lab, struct lab_zone *zn, int zi, int socket,
 		const struct labyrinth_conf *conf)
 {
 	char name[LAB_MZ_NAME_BUF];
+	const struct rte_memzone *mz;
 	int mz_socket = socket_is_physical(socket) ? socket : SOCKET_ID_ANY;
 	size_t words_sz, meta_sz;
 	int ret;
@@ -320,18 +340,19 @@ zone_init(struct labyrinth *lab, struct lab_zone *zn, int zi, int socket,
 	words_sz = labyrinth_map_words_size(zn->nb_pages);
 	meta_sz = (size_t)zn->nb_pages * sizeof(uint64_t);
 	mz_name(name, lab->name, zi, "m");
-	zn->meta_mz = rte_memzone_reserve_aligned(name, words_sz + meta_sz,
+	mz = rte_memzone_reserve_aligned(name, words_sz + meta_sz,
 			mz_socket, 0, RTE_CACHE_LINE_SIZE);
-	if (zn->meta_mz == NULL)
+	if (mz == NULL)
 		return rte_errno == EEXIST ? -EEXIST : -ENOMEM;
-	memset(zn->meta_mz->addr, 0, words_sz + meta_sz);
-	labyrinth_map_init(&zn->map, zn->meta_mz->addr, zn->nb_pages, true);
-	zn->meta = RTE_PTR_ADD(zn->meta_mz->addr, words_sz);
+	memset(mz->addr, 0, words_sz + meta_sz);
+	labyrinth_map_init(&zn->map, mz->addr, zn->nb_pages, true);
+	zn->meta = RTE_PTR_ADD(mz->addr, words_sz);
+	lab->metadata_bytes += mz->len;
 
 	ret = zone_reserve_pages(lab, zn, zi, mz_socket);
 	if (ret < 0) {
-		rte_memzone_free(zn->meta_mz);
-		zn->meta_mz = NULL;
+		rte_memzone_free(mz);
+		zn->meta = NULL;
 		return ret;
 	}
 	if (lab->flags & LABYRINTH_F_DEBUG)
@@ -413,7 +434,7 @@ labyrinth_create(const struct labyrinth_conf *conf)
 	}
 	lab = mz->addr;
 	memset(lab, 0, sz);
-	lab->mz = mz;
+	lab->metadata_bytes = mz->len;
 	rte_strlcpy(lab->name, conf->name, sizeof(lab->name));
 	lab->page_size = page_size;
 	lab->page_shift = (uint32_t)rte_log2_u32(page_size);
@@ -472,7 +493,7 @@ labyrinth_create(const struct labyrinth_conf *conf)
 
 fail:
 	for (z = 0; z < lab->nb_zones; z++)
-		zone_free_memzones(&lab->zone[z]);
+		zone_free_memzones(lab->name, &lab->zone[z], (int)z);
 	rte_memzone_free(mz);
 	rte_errno = err;
 	return NULL;
@@ -506,7 +527,7 @@ labyrinth_lookup(const char *name)
 int
 labyrinth_destroy(struct labyrinth *lab)
 {
-	const struct rte_memzone *mz;
+	char name[LABYRINTH_NAMESIZE];
 	unsigned int z, i;
 	uint64_t cached[LABYRINTH_MAX_ZONES] = { 0 };
 
@@ -531,13 +552,13 @@ labyrinth_destroy(struct labyrinth *lab)
 			return -EBUSY;
 		}
 	}
-	mz = lab->mz;
-	LABYRINTH_LOG(INFO, "%s: destroyed", lab->name);
+	rte_strlcpy(name, lab->name, sizeof(name));
+	LABYRINTH_LOG(INFO, "%s: destroyed", name);
 	/* Invalidate first so that stale handles fail the magic check. */
 	lab->magic = 0;
 	for (z = 0; z < lab->nb_zones; z++)
-		zone_free_memzones(&lab->zone[z]);
-	rte_memzone_free(mz);
+		zone_free_memzones(name, &lab->zone[z], (int)z);
+	mz_free_by_name(name, -1, NULL);
 	return 0;
 }
 

@@ -74,7 +74,6 @@ struct lab_seg {
 	char *base;                  /**< address of the segment's first page */
 	uint32_t first;              /**< zone page index of its first page */
 	uint32_t count;              /**< pages */
-	const struct rte_memzone *mz;
 };
 
 /** One zone: the pages of one socket. */
@@ -89,7 +88,6 @@ struct lab_zone {
 	uint32_t nb_segs;
 	char *lo, *hi;               /**< lowest and one past highest page byte */
 	uint64_t *meta;              /**< owner record of each page */
-	const struct rte_memzone *meta_mz;
 	struct lab_seg seg[LAB_MAX_SEGS];
 } __rte_cache_aligned;
 
@@ -133,7 +131,9 @@ struct labyrinth {
 	int conf_socket;             /**< conf.socket_id */
 	uint32_t nb_zones;
 	uint32_t nb_lcores;          /**< lcores with a slot */
-	const struct rte_memzone *mz;
+	/* No rte_memzone pointers here: EAL's memzone table is mapped at
+	 * another address in secondary processes; memzones are found by name. */
+	uint64_t metadata_bytes;     /**< header + map + owner record bytes */
 	/** Zone indices by nearness, per socket (nb_zones valid entries). */
 	uint8_t fallback[RTE_MAX_NUMA_NODES][LABYRINTH_MAX_ZONES];
 	/** Zone of each socket, -1 if none. */

@@ -140,11 +140,10 @@ labyrinth_stats_get(const struct labyrinth *lab, struct labyrinth_stats *st)
 	zone_free(lab, f, c);
 	total_counters(lab, &sum);
 	st->nb_zones = lab->nb_zones;
-	st->metadata_bytes = lab->mz->len;
+	st->metadata_bytes = lab->metadata_bytes;
 	for (z = 0; z < lab->nb_zones; z++) {
 		const struct lab_zone *zn = &lab->zone[z];
 
-		st->metadata_bytes += zn->meta_mz->len;
 		st->zone[z].socket_id = zn->socket_id;
 		st->zone[z].pages = zn->nb_pages;
 		st->zone[z].free = f[z];
