@@ -126,8 +126,9 @@ lt_hugepages_usable(unsigned long min_free)
  * least 64 free 2 MiB pages exists, "--no-huge -m 512" is added and the
  * test says so. EAL failing even then is a failure (exit 1), not a skip:
  * with --no-huge there is nothing the machine lacks.
+ * "--in-memory" is dropped in that case (EAL refuses it with --no-huge).
  * Returns the number of arguments EAL consumed, as rte_eal_init() does
- * (not counting the added ones).
+ * (not counting the added ones, nor a dropped --in-memory).
  */
 static inline int
 lt_eal_init(int argc, char **argv)
@@ -149,10 +150,17 @@ lt_eal_init(int argc, char **argv)
 		args[n++] = m_val;
 		added = 3;
 	}
-	for (i = 1; i < argc; i++)
+	for (i = 1; i < argc; i++) {
+		/* EAL refuses --in-memory with --no-huge (legacy memory);
+		 * without hugepages there are no files to leave behind anyway. */
+		if (added != 0 && strcmp(argv[i], "--in-memory") == 0)
+			continue;
 		args[n++] = argv[i];
+	}
 	args[n] = NULL;
 	ret = rte_eal_init(n, args);
+	if (ret >= 0)
+		ret += argc - (n - added); /* count a dropped --in-memory */
 	if (ret < 0) {
 		printf("rte_eal_init failed: %s\n", rte_strerror(rte_errno));
 		exit(1);

@@ -19,14 +19,15 @@
  * map.words point into the same memzone; objs[] holds mempool objects,
  * which are shared memory too).
  *
- * Object to index: the driver writes a tag, (cookie << 32) | index, in the
- * first 8 bytes of each object's header area (at obj - mp->header_size).
- * rte_mempool's header is cache-line aligned by default, so those bytes are
- * padding in front of struct rte_mempool_objhdr that nothing else uses.
- * A returned object is accepted only if it lies in the pool's address
- * span, its tag carries the pool's cookie and an index below nb_objs, and
- * objs[index] is the object itself; its map bit then decides whether it
- * was held (accepted) or already free (double return, rejected).
+ * Object to index: the driver keeps a record, struct
+ * labyrinth_mempool_objtag, in the first 16 bytes of each object's header
+ * area (at obj - mp->header_size). rte_mempool's header is cache-line
+ * aligned by default, so those bytes are padding in front of struct
+ * rte_mempool_objhdr that nothing else uses. A returned object is accepted
+ * only if it lies in the pool's address span, its tag carries the pool's
+ * cookie and an index below nb_objs, objs[index] is the object itself, and
+ * an atomic exchange of its state from HELD to FREE succeeds (so of two
+ * returns of one object, even racing on two lcores, exactly one wins).
  */
 
 #include <inttypes.h>
@@ -57,16 +58,43 @@ extern "C" {
  */
 #define LABYRINTH_MEMPOOL_MZ_PREFIX "LABYRINTH_MP_"
 
+/** Per-object record in the object's header padding. */
+struct labyrinth_mempool_objtag {
+	uint64_t tag;    /**< (cookie << 32) | index */
+	uint32_t state;  /**< LABYRINTH_MEMPOOL_OBJ_HELD or _FREE */
+};
+
+#define LABYRINTH_MEMPOOL_OBJ_HELD 0u /**< handed out (or being populated) */
+#define LABYRINTH_MEMPOOL_OBJ_FREE 1u /**< in the map or pending */
+
 /** Slot of lcore_state[] shared by threads without an lcore id. */
 #define LABYRINTH_MEMPOOL_SHARED_SLOT RTE_MAX_LCORE
 
-/** Per-lcore state of one pool; one writer per slot except the last. */
+/**
+ * Per-lcore state of one pool. An EAL lcore is the only writer of its slot;
+ * the shared slot (threads without an lcore id) never holds pending
+ * returns, and its counters are updated with atomic RMWs.
+ *
+ * Pending returns: objects an lcore took back whose map word is pend_word,
+ * not yet put into the map (their bits are still clear, their objtag
+ * state is already FREE). They are put with
+ * one labyrinth_map_put() call (one atomic OR) when a return for another
+ * word arrives or when the lcore dequeues, whichever comes first, so a
+ * stream of single-object returns (--mbcache=0) costs one atomic per word
+ * instead of two per object. Until then they count as free objects
+ * (get_count adds pend_cnt) but only their lcore can reach them, like
+ * objects in a mempool cache.
+ */
 struct labyrinth_mempool_lcore {
 	uint32_t hint;           /**< map word where the next claim starts */
+	uint32_t pend_word;      /**< map word of the pending returns */
+	uint32_t pend_cnt;       /**< pending returns (entries of pend_idx) */
 	uint64_t claims;         /**< objects dequeued */
-	uint64_t returns;        /**< objects enqueued and accepted */
+	uint64_t returns;        /**< objects put back into the map */
 	uint64_t rejects;        /**< returned objects rejected */
 	uint64_t dequeue_fails;  /**< dequeues refused with -ENOBUFS */
+	/** Indices of the pending returns. */
+	uint32_t pend_idx[LABYRINTH_MAP_WORD_BITS];
 } __rte_cache_aligned;
 
 /** Shared header of a labyrinth-backed mempool (mp->pool_data). */
@@ -77,7 +105,7 @@ struct labyrinth_mempool_hdr {
 	uintptr_t span;          /**< highest chunk end - lo (0: none yet) */
 	void **objs;             /**< index -> object, nb_objs entries used */
 	uint32_t cookie;         /**< high half of every object tag */
-	uint32_t tag_off;        /**< tag at obj - tag_off (mp->header_size) */
+	uint32_t tag_off;        /**< objtag at obj - tag_off (header_size) */
 	uint32_t nb_objs;        /**< objects recorded by populate */
 	uint32_t size;           /**< capacity of objs[] and the map (mp->size) */
 	int32_t ops_index;       /**< mp->ops_index in the primary */

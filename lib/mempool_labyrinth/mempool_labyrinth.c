@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * The labyrinth mempool driver: an rte_mempool_ops adapter (ops name
+ * "labyrinth") that tracks a pool's free objects in lib/labyrinth's atomic
+ * map, one bit an object. No ring, no lock.
+ *
+ * - dequeue: take budget from the map's counter (all or nothing, else
+ *   -ENOBUFS with nothing taken), then claim bits starting at the calling
+ *   lcore's own hint word: a whole word with one atomic exchange, or part
+ *   of one with one CAS.
+ * - enqueue: each object is identified by the record in its header
+ *   padding (labyrinth_mempool_priv.h) and marked free with one atomic
+ *   exchange, which rejects a foreign or double return; an EAL lcore then
+ *   parks it among its pending returns, which share one map word and are
+ *   put with one atomic OR when a return for another word comes or when
+ *   the lcore next dequeues (word-batched returns).
+ * - The mempool's per-lcore cache sits on top as usual.
+ *
+ * Load it into any DPDK application with
+ *   -d <path>/libmempool_labyrinth.so --mbuf-pool-ops-name=labyrinth
+ * See docs/mempool-driver.md.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+#include <rte_memzone.h>
+#include <rte_random.h>
+#include <rte_string_fns.h>
+#include <rte_telemetry.h>
+
+#include "labyrinth_atomic_priv.h"
+#include "labyrinth_map_priv.h"
+#include "labyrinth_mempool_priv.h"
+
+RTE_LOG_REGISTER(mempool_labyrinth_logtype, pmd.mempool.labyrinth, NOTICE);
+
+/* Adds the prefix and the newline: call sites end without "\n". */
+#define MPL_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, mempool_labyrinth_logtype, \
+		"mempool_labyrinth: %s(): " fmt "\n", __func__, ##__VA_ARGS__)
+
+/* Objects translated per batch on the stack (dequeue and enqueue). */
+#define BATCH 128
+
+/* Map calls take uint32_t counts; a bigger pool cannot be tracked. */
+#define MAX_OBJS (UINT32_MAX / 2)
+
+/* Bytes of the shared header, rounded to a cache line. */
+#define HDR_SIZE RTE_ALIGN_CEIL(sizeof(struct labyrinth_mempool_hdr), \
+		RTE_CACHE_LINE_SIZE)
+
+static inline struct labyrinth_mempool_lcore *
+lcore_slot(struct labyrinth_mempool_hdr *h, unsigned int lcore_id)
+{
+	return &h->lcore[lcore_id < RTE_MAX_LCORE ?
+		lcore_id : LABYRINTH_MEMPOOL_SHARED_SLOT];
+}
+
+/*
+ * Add to a per-lcore counter. An EAL lcore is the only writer of its slot,
+ * so lab_counter_add (relaxed load + store, see labyrinth_atomic_priv.h)
+ * is enough; the shared slot has many writers and needs a real RMW.
+ */
+static inline void
+slot_count(uint64_t *ctr, unsigned int lcore_id, uint64_t v)
+{
+	if (likely(lcore_id < RTE_MAX_LCORE))
+		lab_counter_add(ctr, v);
+	else
+		/* Statistic only, publishes nothing: relaxed is enough. */
+		lab_fetch_add(ctr, v, LAB_RELAXED);
+}
+
+/*
+ * Record of a returned object and its index, or NULL if it is not an
+ * object of this pool (see labyrinth_mempool_priv.h for why each test is
+ * needed). The span test comes first so that a pointer far from the pool
+ * is never dereferenced.
+ */
+static inline struct labyrinth_mempool_objtag *
+obj_tag(const struct labyrinth_mempool_hdr *h, const void *obj, uint32_t *idx)
+{
+	uintptr_t a = (uintptr_t)obj;
+	struct labyrinth_mempool_objtag *t;
+	uint32_t i;
+
+	if (unlikely(a - h->lo >= h->span ||
+			(a & (sizeof(uint64_t) - 1)) != 0))
+		return NULL;
+	t = (struct labyrinth_mempool_objtag *)(a - h->tag_off);
+	i = (uint32_t)t->tag;
+	if (unlikely((uint32_t)(t->tag >> 32) != h->cookie ||
+			i >= h->nb_objs || h->objs[i] != obj))
+		return NULL;
+	*idx = i;
+	return t;
+}
+
+/*
+ * Mark a returned object free; false if it already was (a double return).
+ * Relaxed exchange: the state only decides which of two returns of the
+ * same object wins, and an RMW gives exactly one winner in any order; the
+ * object's contents are published by the map bits (put release, claim
+ * acquire), not by this word.
+ */
+static inline bool
+obj_set_free(struct labyrinth_mempool_objtag *t)
+{
+	return lab_xchg(&t->state, LABYRINTH_MEMPOOL_OBJ_FREE, LAB_RELAXED) ==
+		LABYRINTH_MEMPOOL_OBJ_HELD;
+}
+
+/* Slow path: log the first rejected return of a pool, once. */
+static void __rte_noinline
+log_reject(struct labyrinth_mempool_hdr *h, unsigned int foreign,
+		unsigned int doubles)
+{
+	/* Only one thread gets to log; nothing is published through this
+	 * flag, so relaxed is enough. */
+	if (lab_xchg(&h->rejects_logged, 1, LAB_RELAXED) != 0)
+		return;
+	MPL_LOG(ERR, "mempool %s: rejected %u foreign and %u already-free "
+		"objects (logged once; see the rejected_returns counter)",
+		h->pool_name, foreign, doubles);
+}
+
+/* Slow path: pool_data is not a labyrinth header (ops table mismatch). */
+static int __rte_noinline
+bad_pool(const struct rte_mempool *mp)
+{
+	static uint32_t logged;
+
+	/* One message per process; relaxed: the flag guards nothing. */
+	if (lab_xchg(&logged, 1, LAB_RELAXED) == 0)
+		MPL_LOG(ERR, "mempool %s: pool data was not set up by the "
+			"labyrinth driver; the ops table of this process "
+			"disagrees with the primary's (load -d plugins in the "
+			"same order)", mp->name);
+	return -EINVAL;
+}
+
+static inline bool
+hdr_ok(const struct labyrinth_mempool_hdr *h)
+{
+	return likely(h != NULL && h->magic == LABYRINTH_MEMPOOL_MAGIC);
+}
+
+/*
+ * Put n objects straight into the map (threads without an lcore id, and
+ * undoing a failed dequeue) and give their budget back. Returns the number
+ * accepted; *foreign counts objects that are not ours.
+ */
+static unsigned int
+put_objs(struct labyrinth_mempool_hdr *h, void * const *objs, unsigned int n,
+		unsigned int *foreign)
+{
+	struct labyrinth_mempool_objtag *t;
+	uint32_t idx[BATCH];
+	unsigned int done, i, lim, cnt, newly, ok = 0, bad = 0;
+
+	for (done = 0; done < n; done += lim) {
+		lim = RTE_MIN(n - done, (unsigned int)BATCH);
+		cnt = 0;
+		for (i = 0; i < lim; i++) {
+			t = obj_tag(h, objs[done + i], &idx[cnt]);
+			if (unlikely(t == NULL))
+				bad++;
+			else if (likely(obj_set_free(t)))
+				cnt++;
+		}
+		/* Bits first, then budget: the map's invariant. */
+		newly = labyrinth_map_put(&h->map, idx, cnt);
+		if (likely(newly != 0))
+			labyrinth_map_unreserve(&h->map, newly);
+		ok += newly;
+	}
+	*foreign = bad;
+	return ok;
+}
+
+/*
+ * Put lc's pending returns into the map with one labyrinth_map_put() call:
+ * they share a word, so that is one atomic OR. Returns the bits newly set;
+ * the caller owns their budget (gives it back with labyrinth_map_unreserve,
+ * or keeps it for a claim). obj_set_free() let each object in once, so
+ * newly == cnt unless the map and the object states disagree (a bug or a
+ * corrupted object header): then the surplus is rejected and counted.
+ */
+static inline uint32_t
+pend_flush(struct labyrinth_mempool_hdr *h, struct labyrinth_mempool_lcore *lc)
+{
+	uint32_t cnt = lc->pend_cnt, newly;
+
+	if (cnt == 0)
+		return 0;
+	newly = labyrinth_map_put(&h->map, lc->pend_idx, cnt);
+	/* Read relaxed by get_count on other threads, which only needs a
+	 * torn-free value; the bits (put above, release) are the truth. */
+	lab_store(&lc->pend_cnt, 0, LAB_RELAXED);
+	/* Own slot, one writer: relaxed load + store (statistics). */
+	lab_counter_add(&lc->returns, newly);
+	if (unlikely(newly != cnt)) {
+		/* As above. */
+		lab_counter_add(&lc->rejects, cnt - newly);
+		log_reject(h, 0, cnt - newly);
+	}
+	return newly;
+}
+
+/* Enqueue on an EAL lcore: returns go to the lcore's pending word. */
+static inline int
+enqueue_lcore(struct labyrinth_mempool_hdr *h,
+		struct labyrinth_mempool_lcore *lc, void * const *objs,
+		unsigned int n)
+{
+	struct labyrinth_mempool_objtag *t;
+	unsigned int i, foreign = 0, doubles = 0;
+	uint32_t idx, w, cnt, newly = 0;
+
+	for (i = 0; i < n; i++) {
+		t = obj_tag(h, objs[i], &idx);
+		if (unlikely(t == NULL)) {
+			foreign++;
+			continue;
+		}
+		if (unlikely(!obj_set_free(t))) {
+			doubles++;
+			continue;
+		}
+		w = idx / LABYRINTH_MAP_WORD_BITS;
+		if (w != lc->pend_word) {
+			newly += pend_flush(h, lc);
+			lc->pend_word = w;
+		}
+		cnt = lc->pend_cnt;
+		lc->pend_idx[cnt] = idx;
+		/* Relaxed: see pend_flush(). */
+		lab_store(&lc->pend_cnt, cnt + 1, LAB_RELAXED);
+	}
+	/* Bits first (pend_flush), then budget: the map's invariant. */
+	if (newly != 0)
+		labyrinth_map_unreserve(&h->map, newly);
+	if (likely(foreign + doubles == 0))
+		return 0;
+	/* Own slot, one writer: relaxed load + store (statistics). */
+	lab_counter_add(&lc->rejects, foreign + doubles);
+	log_reject(h, foreign, doubles);
+	return foreign != 0 ? -EINVAL : -EALREADY;
+}
+
+static int
+labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
+		unsigned int n)
+{
+	struct labyrinth_mempool_hdr *h = mp->pool_data;
+	unsigned int lcore_id = rte_lcore_id();
+	struct labyrinth_mempool_lcore *lc;
+	unsigned int ok, foreign;
+
+	if (unlikely(!hdr_ok(h)))
+		return bad_pool(mp);
+	if (likely(lcore_id < RTE_MAX_LCORE))
+		return enqueue_lcore(h, &h->lcore[lcore_id], obj_table, n);
+
+	/* No lcore id: straight into the map, counters shared. */
+	lc = &h->lcore[LABYRINTH_MEMPOOL_SHARED_SLOT];
+	ok = put_objs(h, obj_table, n, &foreign);
+	/* Statistics only, publish nothing: relaxed. */
+	lab_fetch_add(&lc->returns, ok, LAB_RELAXED);
+	if (likely(ok == n))
+		return 0;
+	/* As above. */
+	lab_fetch_add(&lc->rejects, n - ok, LAB_RELAXED);
+	log_reject(h, foreign, n - ok - foreign);
+	return foreign != 0 ? -EINVAL : -EALREADY;
+}
+
+static int
+labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
+{
+	struct labyrinth_mempool_hdr *h = mp->pool_data;
+	unsigned int lcore_id = rte_lcore_id();
+	struct labyrinth_mempool_lcore *lc;
+	uint32_t idx[BATCH];
+	unsigned int done, i, want, got, foreign;
+	uint32_t hint, newly = 0;
+
+	if (unlikely(!hdr_ok(h)))
+		return bad_pool(mp);
+	lc = lcore_slot(h, lcore_id);
+	/* Only a hint: a stale or racing value (shared slot) is harmless,
+	 * relaxed is enough. */
+	hint = lab_load(&lc->hint, LAB_RELAXED);
+	if (likely(lcore_id < RTE_MAX_LCORE) && lc->pend_cnt != 0) {
+		/* Our own returns first: put them, and claim from their word,
+		 * where they are cache-hot. */
+		hint = lc->pend_word;
+		newly = pend_flush(h, lc);
+	}
+	/*
+	 * The flush left us `newly` of budget (bits set, budget not given
+	 * back): keep what we need, take the rest all or nothing.
+	 */
+	if (newly >= n) {
+		if (newly > n)
+			labyrinth_map_unreserve(&h->map, newly - n);
+	} else if (unlikely(labyrinth_map_reserve(&h->map, n - newly, 0) !=
+			0)) {
+		if (newly != 0)
+			labyrinth_map_unreserve(&h->map, newly);
+		slot_count(&lc->dequeue_fails, lcore_id, 1);
+		return -ENOBUFS;
+	}
+	for (done = 0; done < n; done += got) {
+		want = RTE_MIN(n - done, (unsigned int)BATCH);
+		got = labyrinth_map_claim(&h->map, &hint, idx, want);
+		for (i = 0; i < got; i++) {
+			void *obj = h->objs[idx[i]];
+
+			/* Held from now on. Relaxed: see obj_set_free(); the
+			 * claim (acquire) already ordered us after the put. */
+			lab_store(&((struct labyrinth_mempool_objtag *)
+				RTE_PTR_SUB(obj, h->tag_off))->state,
+				LABYRINTH_MEMPOOL_OBJ_HELD, LAB_RELAXED);
+			obj_table[done + i] = obj;
+		}
+		if (unlikely(got < want)) {
+			/* Pathological churn moved the bits behind the scan:
+			 * undo (bits back first, then all n of budget). */
+			done += got;
+			put_objs(h, obj_table, done, &foreign);
+			labyrinth_map_unreserve(&h->map, n - done);
+			slot_count(&lc->dequeue_fails, lcore_id, 1);
+			return -ENOBUFS;
+		}
+	}
+	/* See above: a hint, relaxed. */
+	lab_store(&lc->hint, hint, LAB_RELAXED);
+	slot_count(&lc->claims, lcore_id, n);
+	return 0;
+}
+
+/*
+ * Free objects: the map's budget plus every lcore's pending returns. Each
+ * is read relaxed (statistics): exact when the pool is quiet; while it is
+ * not, the sum is not a snapshot (a failing reservation that is being
+ * undone, or a flush between two reads, may make it err either way).
+ */
+static unsigned int
+labyrinth_mp_get_count(const struct rte_mempool *mp)
+{
+	const struct labyrinth_mempool_hdr *h = mp->pool_data;
+	int64_t avail;
+	unsigned int i;
+
+	if (!hdr_ok(h))
+		return 0;
+	/* Statistic: relaxed, see the comment above. */
+	avail = lab_load(&h->map.avail, LAB_RELAXED);
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		/* As above. */
+		avail += lab_load(&h->lcore[i].pend_cnt, LAB_RELAXED);
+	return avail > 0 ? (unsigned int)avail : 0;
+}
+
+static int
+labyrinth_mp_alloc(struct rte_mempool *mp)
+{
+	char mz_name[RTE_MEMZONE_NAMESIZE];
+	const struct rte_memzone *mz;
+	struct labyrinth_mempool_hdr *h;
+	size_t words_sz, objs_sz, total;
+	unsigned int i, nb_slots = RTE_MAX_LCORE + 1;
+	int socket_id, ret;
+
+	if (mp->size == 0 || mp->size > MAX_OBJS) {
+		MPL_LOG(ERR, "mempool %s: %u objects: the labyrinth driver "
+			"takes 1 .. %u", mp->name, mp->size, MAX_OBJS);
+		return -EINVAL;
+	}
+	if (mp->header_size < sizeof(struct rte_mempool_objhdr) +
+			sizeof(struct labyrinth_mempool_objtag) ||
+			mp->header_size % sizeof(uint64_t) != 0) {
+		MPL_LOG(ERR, "mempool %s: header of %u bytes leaves no room for "
+			"the object tag; RTE_MEMPOOL_F_NO_CACHE_ALIGN pools are "
+			"not supported", mp->name, mp->header_size);
+		return -EINVAL;
+	}
+	ret = labyrinth_mempool_mz_name(mz_name, sizeof(mz_name), mp);
+	if (ret != 0)
+		return ret;
+
+	words_sz = RTE_ALIGN_CEIL(labyrinth_map_words_size(mp->size),
+			RTE_CACHE_LINE_SIZE);
+	objs_sz = RTE_ALIGN_CEIL((size_t)mp->size * sizeof(void *),
+			RTE_CACHE_LINE_SIZE);
+	total = HDR_SIZE + words_sz + objs_sz;
+
+	socket_id = mp->socket_id;
+	if (socket_id == SOCKET_ID_ANY)
+		socket_id = (int)rte_socket_id();
+	mz = rte_memzone_reserve_aligned(mz_name, total, socket_id, 0,
+			RTE_CACHE_LINE_SIZE);
+	if (mz == NULL && mp->socket_id == SOCKET_ID_ANY)
+		mz = rte_memzone_reserve_aligned(mz_name, total, SOCKET_ID_ANY,
+				0, RTE_CACHE_LINE_SIZE);
+	if (mz == NULL) {
+		ret = -rte_errno;
+		MPL_LOG(ERR, "mempool %s: cannot reserve %zu bytes on socket "
+			"%d: %s", mp->name, total, socket_id,
+			rte_strerror(rte_errno));
+		return ret;
+	}
+
+	h = mz->addr;
+	memset(h, 0, total);
+	h->objs = RTE_PTR_ADD(h, HDR_SIZE + words_sz);
+	h->cookie = (uint32_t)rte_rand() | 1u;
+	h->tag_off = mp->header_size;
+	h->size = mp->size;
+	h->lo = UINTPTR_MAX;
+	h->ops_index = mp->ops_index;
+	h->socket_id = mz->socket_id;
+	strlcpy(h->ops_name, rte_mempool_get_ops(mp->ops_index)->name,
+			sizeof(h->ops_name));
+	strlcpy(h->pool_name, mp->name, sizeof(h->pool_name));
+	/* Every object starts held: populate enqueues each one. */
+	labyrinth_map_init(&h->map, RTE_PTR_ADD(h, HDR_SIZE), mp->size,
+			false);
+	/* Spread the lcores' first claims over the map. */
+	for (i = 0; i < nb_slots; i++)
+		h->lcore[i].hint = (uint32_t)((uint64_t)i *
+				h->map.nb_words / nb_slots);
+	/* Last: the magic makes the header valid. Nobody can see pool_data
+	 * before alloc returns, so ordering is the mempool library's. */
+	h->magic = LABYRINTH_MEMPOOL_MAGIC;
+	mp->pool_data = h;
+	return 0;
+}
+
+static void
+labyrinth_mp_free(struct rte_mempool *mp)
+{
+	char mz_name[RTE_MEMZONE_NAMESIZE];
+	struct labyrinth_mempool_hdr *h = mp->pool_data;
+	const struct rte_memzone *mz;
+
+	if (h == NULL ||
+			labyrinth_mempool_mz_name(mz_name, sizeof(mz_name),
+				mp) != 0)
+		return;
+	mz = rte_memzone_lookup(mz_name);
+	if (mz == NULL || mz->addr != h) {
+		MPL_LOG(ERR, "mempool %s: memzone %s not found", mp->name,
+			mz_name);
+		return;
+	}
+	h->magic = 0;
+	rte_memzone_free(mz);
+	mp->pool_data = NULL;
+}
+
+/* Context of one populate call. */
+struct populate_ctx {
+	struct labyrinth_mempool_hdr *h;
+	rte_mempool_populate_obj_cb_t *obj_cb;
+	void *obj_cb_arg;
+};
+
+/* Record each object (index, tag) before the helper enqueues it. */
+static void
+record_obj(struct rte_mempool *mp, void *arg, void *obj, rte_iova_t iova)
+{
+	struct populate_ctx *ctx = arg;
+	struct labyrinth_mempool_hdr *h = ctx->h;
+	struct labyrinth_mempool_objtag *t = RTE_PTR_SUB(obj, h->tag_off);
+	uint32_t i = h->nb_objs;
+
+	/* A full table or a misaligned object (cannot happen: max_objs and
+	 * alloc's header check prevent it) leaves the object untagged; the
+	 * helper's enqueue then rejects it as foreign. */
+	if (i < h->size && ((uintptr_t)t & (sizeof(uint64_t) - 1)) == 0) {
+		h->objs[i] = obj;
+		t->tag = labyrinth_mempool_tag(h->cookie, i);
+		/* The enqueue right after this callback makes it FREE. No
+		 * other thread can see the object yet: relaxed. */
+		lab_store(&t->state, LABYRINTH_MEMPOOL_OBJ_HELD, LAB_RELAXED);
+		/* Read relaxed by telemetry; the data path does not run
+		 * during populate. */
+		lab_store(&h->nb_objs, i + 1, LAB_RELAXED);
+	}
+	ctx->obj_cb(mp, ctx->obj_cb_arg, obj, iova);
+}
+
+static int
+labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
+		void *vaddr, rte_iova_t iova, size_t len,
+		rte_mempool_populate_obj_cb_t *obj_cb, void *obj_cb_arg)
+{
+	struct labyrinth_mempool_hdr *h = mp->pool_data;
+	struct populate_ctx ctx = {
+		.h = h,
+		.obj_cb = obj_cb,
+		.obj_cb_arg = obj_cb_arg,
+	};
+	uintptr_t lo, hi, va = (uintptr_t)vaddr;
+
+	if (!hdr_ok(h))
+		return bad_pool(mp);
+	/* Grow the address span before the helper enqueues anything. */
+	lo = RTE_MIN(h->lo, va);
+	hi = RTE_MAX(h->span != 0 ? h->lo + h->span : 0, va + len);
+	h->lo = lo;
+	h->span = hi - lo;
+	return rte_mempool_op_populate_helper(mp, 0, max_objs, vaddr, iova,
+			len, record_obj, &ctx);
+}
+
+static const struct rte_mempool_ops ops_labyrinth = {
+	.name = LABYRINTH_MEMPOOL_OPS_NAME,
+	.alloc = labyrinth_mp_alloc,
+	.free = labyrinth_mp_free,
+	.enqueue = labyrinth_mp_enqueue,
+	.dequeue = labyrinth_mp_dequeue,
+	.get_count = labyrinth_mp_get_count,
+	.populate = labyrinth_mp_populate,
+};
+
+RTE_MEMPOOL_REGISTER_OPS(ops_labyrinth);
+
+/* Telemetry: /labyrinth/mempools and /labyrinth/mempool,<pool>. */
+
+static const struct labyrinth_mempool_hdr *
+pool_hdr(const struct rte_mempool *mp)
+{
+	const struct labyrinth_mempool_hdr *h = mp->pool_data;
+
+	if ((unsigned int)mp->ops_index >= rte_mempool_ops_table.num_ops ||
+			strcmp(rte_mempool_get_ops(mp->ops_index)->name,
+				LABYRINTH_MEMPOOL_OPS_NAME) != 0 ||
+			!hdr_ok(h))
+		return NULL;
+	return h;
+}
+
+static void
+list_one(struct rte_mempool *mp, void *arg)
+{
+	if (pool_hdr(mp) != NULL)
+		rte_tel_data_add_array_string(arg, mp->name);
+}
+
+static int
+tel_mempools(const char *cmd __rte_unused, const char *params __rte_unused,
+		struct rte_tel_data *d)
+{
+	rte_tel_data_start_array(d, RTE_TEL_STRING_VAL);
+	rte_mempool_walk(list_one, d);
+	return 0;
+}
+
+static int
+tel_mempool(const char *cmd __rte_unused, const char *params,
+		struct rte_tel_data *d)
+{
+	const struct labyrinth_mempool_hdr *h;
+	const struct rte_mempool *mp;
+	uint64_t claims = 0, returns = 0, rejects = 0, fails = 0;
+	unsigned int i, free_map, free_all;
+
+	if (params == NULL || params[0] == '\0')
+		return -EINVAL;
+	mp = rte_mempool_lookup(params);
+	if (mp == NULL)
+		return -EINVAL;
+	h = pool_hdr(mp);
+	if (h == NULL)
+		return -EINVAL;
+	/*
+	 * Sums of per-lcore counters, each read relaxed (statistics; they
+	 * publish nothing). The snapshot is not atomic across fields while
+	 * the pool is in use.
+	 */
+	for (i = 0; i <= RTE_MAX_LCORE; i++) {
+		claims += lab_load(&h->lcore[i].claims, LAB_RELAXED);
+		returns += lab_load(&h->lcore[i].returns, LAB_RELAXED);
+		rejects += lab_load(&h->lcore[i].rejects, LAB_RELAXED);
+		fails += lab_load(&h->lcore[i].dequeue_fails, LAB_RELAXED);
+	}
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "name", mp->name);
+	rte_tel_data_add_dict_string(d, "ops_name", h->ops_name);
+	rte_tel_data_add_dict_int(d, "socket_id", h->socket_id);
+	rte_tel_data_add_dict_u64(d, "size", h->size);
+	/* Relaxed: written once per object by populate. */
+	rte_tel_data_add_dict_u64(d, "objects",
+			lab_load(&h->nb_objs, LAB_RELAXED));
+	free_map = labyrinth_mp_get_count(mp);
+	free_all = rte_mempool_avail_count(mp);
+	rte_tel_data_add_dict_u64(d, "objects_free", free_map);
+	rte_tel_data_add_dict_u64(d, "objects_free_in_caches",
+			free_all > free_map ? free_all - free_map : 0);
+	rte_tel_data_add_dict_u64(d, "map_free_bits",
+			labyrinth_map_count_bits(&h->map));
+	rte_tel_data_add_dict_u64(d, "claims", claims);
+	rte_tel_data_add_dict_u64(d, "returns", returns);
+	rte_tel_data_add_dict_u64(d, "rejected_returns", rejects);
+	rte_tel_data_add_dict_u64(d, "dequeue_fails", fails);
+	return 0;
+}
+
+RTE_INIT(mempool_labyrinth_telemetry)
+{
+	rte_telemetry_register_cmd("/labyrinth/mempools", tel_mempools,
+		"Returns the mempools served by the labyrinth driver. "
+		"Takes no parameters");
+	rte_telemetry_register_cmd("/labyrinth/mempool", tel_mempool,
+		"Returns the labyrinth driver's counters for a mempool. "
+		"Parameters: pool_name");
+}
