@@ -297,9 +297,11 @@ again:
 			return lab_page_addr(lab, zn, (uint32_t)first);
 		}
 	}
-	/* A block may be blocked by pages parked in our own cache: give them
-	 * back once and retry (the kernel drains its per-cpu lists alike). */
-	if (order > 0 && !retried && lc != NULL && lc->len > 0) {
+	/* A block may be blocked by pages parked in our own cache, or its
+	 * budget by our tokens: give them back once and retry (the kernel
+	 * drains its per-cpu lists alike). */
+	if (order > 0 && !retried && lc != NULL &&
+			(lc->len > 0 || lc->tokens > 0)) {
 		lab_cache_drain(lab, lc);
 		retried = true;
 		goto again;
@@ -308,16 +310,30 @@ again:
 	return NULL;
 }
 
+/*
+ * Whether handing out one of the `held` pages this lcore has in hand (in its
+ * cache, or as tokens) keeps its zone at or above the min watermark. Only
+ * the map and our own pages are counted, not other lcores' caches: the
+ * answer errs towards "no" (the reserve engages early, never late).
+ * Relaxed: a counter snapshot that orders nothing (see labyrinth_map.c).
+ */
+static inline bool
+above_min(const struct lab_zone *zn, uint32_t held)
+{
+	return lab_load(&zn->map.avail, LAB_RELAXED) + (int64_t)held >
+		(int64_t)zn->reserve;
+}
+
 /* Single page for an lcore with a slot: cache, tokens, or maps. */
 static __rte_always_inline void *
 grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
 	uint32_t len, idx;
+	bool dip = false;
 	void *p;
 
-	if (unlikely((gfp & LABYRINTH_GFP_THISNODE) &&
-			lab->socket_zone[lc->socket_id] != (int8_t)lc->zone))
+	if (unlikely((gfp & LABYRINTH_GFP_THISNODE) && lc->remote))
 		return grab_from_maps(lab, lc, gfp, 0);
 	if (lc->size != 0) {
 		len = lc->len;
@@ -325,6 +341,12 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 			len = cache_refill(lab, lc, RTE_MAX(lc->size / 2, 1u));
 			if (len == 0)
 				return grab_from_maps(lab, lc, gfp, 0);
+		} else if (unlikely(!above_min(zn, len))) {
+			/* Pages freed into the cache are ours, but the zone
+			 * is at its reserve: only GFP_ATOMIC may have them. */
+			if (!(gfp & LABYRINTH_GFP_ATOMIC))
+				return grab_from_maps(lab, lc, gfp, 0);
+			dip = true;
 		}
 		p = lc->cache[--len];
 		/* Relaxed: single writer, see cache_refill(). */
@@ -338,6 +360,11 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 					TOKEN_BATCH, zn->reserve);
 			if (tokens == 0)
 				return grab_from_maps(lab, lc, gfp, 0);
+		} else if (unlikely(!above_min(zn, tokens))) {
+			/* As for the cache. */
+			if (!(gfp & LABYRINTH_GFP_ATOMIC))
+				return grab_from_maps(lab, lc, gfp, 0);
+			dip = true;
 		}
 		if (unlikely(claim_one(&zn->map, &lc->hint, &idx) != 1)) {
 			/* Relaxed: single writer (see cache_refill()). */
@@ -350,6 +377,10 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 	}
 	mark_held(zn, idx, 0, lc->lcore_id, lab_now());
 	lab_counter_add(&lc->cnt.alloc_ok, 1);
+	if (unlikely(dip))
+		lab_counter_add(&lc->cnt.reserve_dips, 1);
+	if (unlikely(lc->remote))
+		lab_counter_add(&lc->cnt.remote_allocs, 1);
 	return p;
 }
 
@@ -449,7 +480,13 @@ free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 	if (unlikely(lab->flags & LABYRINTH_F_DEBUG))
 		memset(p, LABYRINTH_POISON, (size_t)lab->page_size << order);
 
-	if (order == 0 && lc != NULL && z == lc->zone) {
+	/* Own zone, and the zone above its reserve: keep the page (cache or
+	 * token). At or below min, it goes back to the map, where every
+	 * lcore's GFP_ATOMIC grabs can reach it. Relaxed load: a snapshot
+	 * (see above_min()). */
+	if (order == 0 && lc != NULL && z == lc->zone &&
+			likely(lab_load(&zn->map.avail, LAB_RELAXED) >=
+				(int64_t)zn->reserve)) {
 		if (lc->size != 0) {
 			uint32_t len = lc->len;
 
@@ -537,7 +574,9 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 			cache_refill(lab, lc, RTE_MAX(lc->size / 2, n - len));
 			len = lc->len;
 		}
-		if (likely(len >= n)) {
+		/* Taking n must leave the zone at or above min (see
+		 * above_min()); otherwise the one-by-one path decides. */
+		if (likely(len >= n && above_min(zn, len - n + 1))) {
 			for (i = 0; i < n; i++) {
 				void *p = lc->cache[--len];
 
@@ -548,6 +587,8 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 			/* Relaxed: single writer, see cache_refill(). */
 			lab_store(&lc->len, len, LAB_RELAXED);
 			lab_counter_add(&lc->cnt.alloc_ok, n);
+			if (unlikely(lc->remote))
+				lab_counter_add(&lc->cnt.remote_allocs, n);
 			goto prepare;
 		}
 	}

@@ -62,7 +62,8 @@ labyrinth_topology_inject(const struct labyrinth_topology *t)
 			if (t->distance[i][j] < 10)
 				return -EINVAL;
 	for (i = 0; i < RTE_MAX_LCORE; i++)
-		if (t->lcore_socket[i] >= (int)t->nb_sockets)
+		if (t->lcore_socket[i] < -1 ||
+				t->lcore_socket[i] >= (int)t->nb_sockets)
 			return -EINVAL;
 	topo = *t;
 	topo_injected = true;
@@ -471,6 +472,7 @@ labyrinth_create(const struct labyrinth_conf *conf)
 		lc->socket_id = s;
 		lc->zone = lab->socket_zone[s] >= 0 ?
 			(uint16_t)lab->socket_zone[s] : lab->fallback[s][0];
+		lc->remote = lab->socket_zone[s] < 0;
 		zn = &lab->zone[lc->zone];
 		/* spread the lcores' search starts over the map */
 		lc->hint = (uint32_t)(((uint64_t)slot * zn->map.nb_words) /

@@ -113,6 +113,8 @@ struct lab_lcore {
 				      *   local zone's counter in advance */
 	uint16_t zone;               /**< local zone index */
 	uint16_t lcore_id;
+	bool remote;                 /**< no zone on our socket: zone is the
+				      *   nearest other one */
 	int socket_id;               /**< socket of this lcore (topology) */
 	void **cache;                /**< size entries, in the same memzone */
 	struct lab_counters cnt;
