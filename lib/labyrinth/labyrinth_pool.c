@@ -277,10 +277,14 @@ zone_reserve_pages(struct labyrinth *lab, struct lab_zone *zn, int zi,
 
 			snprintf(what, sizeof(what), "%u", s);
 			mz_name(name, lab->name, zi, what);
-			if (nb_parts == 1)
+			zn->seg[s].iova = RTE_BAD_IOVA;
+			if (nb_parts == 1) {
 				mz = rte_memzone_reserve_aligned(name, len,
 					mz_socket, RTE_MEMZONE_IOVA_CONTIG,
 					(unsigned int)align);
+				if (mz != NULL)
+					zn->seg[s].iova = mz->iova;
+			}
 			if (mz == NULL)
 				mz = rte_memzone_reserve_aligned(name, len,
 					mz_socket, 0, (unsigned int)align);

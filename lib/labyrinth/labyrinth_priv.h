@@ -74,6 +74,8 @@ struct lab_seg {
 	char *base;                  /**< address of the segment's first page */
 	uint32_t first;              /**< zone page index of its first page */
 	uint32_t count;              /**< pages */
+	rte_iova_t iova;             /**< IOVA of base if the memzone is
+				      *   IOVA-contiguous, else RTE_BAD_IOVA */
 };
 
 /** One zone: the pages of one socket. */

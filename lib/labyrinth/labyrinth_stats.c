@@ -187,13 +187,30 @@ labyrinth_page_owner(const struct labyrinth *lab, const void *page)
 rte_iova_t
 labyrinth_page_iova(const struct labyrinth *lab, const void *page)
 {
-	unsigned int z;
+	const struct lab_zone *zn;
+	const struct rte_memseg *ms;
+	unsigned int z, s;
 	uint32_t idx;
 
 	lab = lab_checked(lab);
 	if (lab == NULL || page == NULL ||
 			lab_locate(lab, page, &z, &idx, false) != 0)
 		return RTE_BAD_IOVA;
+	zn = &lab->zone[z];
+	for (s = 0; s < zn->nb_segs; s++) {
+		const struct lab_seg *sg = &zn->seg[s];
+
+		/* IOVA-contiguous memzone: O(1), no system call. */
+		if (sg->iova != RTE_BAD_IOVA && (const char *)page >= sg->base &&
+				(const char *)page < sg->base +
+				((size_t)sg->count << lab->page_shift))
+			return sg->iova + RTE_PTR_DIFF(page, sg->base);
+	}
+	/* Otherwise the memseg (EAL's table, no system call)... */
+	ms = rte_mem_virt2memseg(page, NULL);
+	if (ms != NULL && ms->iova != RTE_BAD_IOVA)
+		return ms->iova + RTE_PTR_DIFF(page, ms->addr);
+	/* ...and only then the page tables. */
 	return rte_mem_virt2iova(page);
 }
 
