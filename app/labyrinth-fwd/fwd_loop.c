@@ -133,26 +133,6 @@ fwd_page_free_cb(void *addr, void *opaque)
 	(void)labyrinth_free_page(opaque, addr);
 }
 
-/*
- * IO address of a page, without a system call: the memseg that holds it
- * (DPDK memory; memsegs do not change while we run) gives the IOVA of its
- * start. labyrinth_page_iova() goes through rte_mem_virt2iova(), which in
- * IOVA-as-PA mode reads /proc/self/pagemap: fine on the control path, not
- * per packet.
- */
-static __rte_always_inline rte_iova_t
-page_iova(const void *page)
-{
-	const struct rte_memseg *ms;
-
-	if (rte_eal_iova_mode() == RTE_IOVA_VA)
-		return (uintptr_t)page;
-	ms = rte_mem_virt2memseg(page, NULL);
-	if (unlikely(ms == NULL || ms->iova == RTE_BAD_IOVA))
-		return RTE_BAD_IOVA;
-	return ms->iova + RTE_PTR_DIFF(page, ms->addr);
-}
-
 enum copy_result {
 	COPY_OK,
 	COPY_NO_PAGE,
@@ -212,7 +192,7 @@ page_copy_one(struct rte_mbuf **pm, struct rte_mempool *mp,
 		t->hash = m->hash;
 		rte_pktmbuf_free(m);
 	}
-	rte_pktmbuf_attach_extbuf(t, page, page_iova(page),
+	rte_pktmbuf_attach_extbuf(t, page, labyrinth_page_iova(lab, page),
 			buf_len, shinfo);
 	t->data_off = RTE_PKTMBUF_HEADROOM;
 	t->data_len = (uint16_t)len;
