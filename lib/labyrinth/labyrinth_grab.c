@@ -65,7 +65,21 @@ my_owner(void)
 static inline uint32_t
 lab_now(void)
 {
-	return (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT);
+	/* Relaxed: a timestamp copied into the owner record, ordering
+	 * nothing (see lab_clock). */
+	return lab_load(&lab_clock, LAB_RELAXED);
+}
+
+/*
+ * O(1) refusal before any refill or search: whether zone zn has nothing a
+ * grab with these flags may take. Relaxed: a counter snapshot (see
+ * above_min()).
+ */
+static inline bool
+zone_exhausted(const struct lab_zone *zn, unsigned int gfp)
+{
+	return lab_load(&zn->map.avail, LAB_RELAXED) <=
+		((gfp & LABYRINTH_GFP_ATOMIC) ? 0 : (int64_t)zn->reserve);
 }
 
 /* Zone page index of p, a page of zone zn (known to be valid). */
@@ -335,6 +349,14 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 
 	if (unlikely((gfp & LABYRINTH_GFP_THISNODE) && lc->remote))
 		return grab_from_maps(lab, lc, gfp, 0);
+	if (unlikely(lc->len == 0 && lc->tokens == 0 &&
+			(lab->nb_zones == 1 || (gfp & LABYRINTH_GFP_THISNODE)) &&
+			zone_exhausted(zn, gfp))) {
+		/* Empty: nothing in hand and nothing this grab may take from
+		 * the only zone it may use. */
+		lab_counter_add(&lc->cnt.alloc_fail, 1);
+		return NULL;
+	}
 	if (lc->size != 0) {
 		len = lc->len;
 		if (unlikely(len == 0)) {
@@ -384,8 +406,9 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 	return p;
 }
 
-void *
-labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
+/* Everything labyrinth_alloc_page()'s fast path does not handle. */
+static __rte_noinline void *
+alloc_page_slow(struct labyrinth *lab, unsigned int gfp)
 {
 	struct lab_lcore *lc;
 	void *p;
@@ -406,6 +429,42 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 	if (unlikely(lab->flags & LABYRINTH_F_DEBUG || gfp & LABYRINTH_GFP_ZERO))
 		prepare_block(lab, lc, p, 0, gfp);
 	return p;
+}
+
+/* fast path */
+void *
+labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
+{
+	struct lab_lcore *lc;
+	struct lab_zone *zn;
+	uint32_t len;
+	void *p;
+
+	/* The common case in a few loads and stores: an lcore with a slot
+	 * on its own socket, a page in its cache, the zone above min, no
+	 * flag that needs work on the page. The rest takes the slow path,
+	 * which checks everything again. */
+	if (likely(lab != NULL && gfp <= LABYRINTH_GFP_ATOMIC)) {
+		lc = my_lcore(lab);
+		if (likely(lc != NULL)) {
+			zn = &lab->zone[lc->zone];
+			len = lc->len;
+			if (likely(len != 0 && !lc->remote &&
+					zn->nb_segs == 1 &&
+					!(lab->flags & LABYRINTH_F_DEBUG) &&
+					above_min(zn, len))) {
+				p = lc->cache[--len];
+				/* Relaxed: single writer, see cache_refill(). */
+				lab_store(&lc->len, len, LAB_RELAXED);
+				mark_held(zn, (uint32_t)(((uintptr_t)p -
+					(uintptr_t)zn->lo) >> lab->page_shift),
+					0, lc->lcore_id, lab_now());
+				lab_counter_add(&lc->cnt.alloc_ok, 1);
+				return p;
+			}
+		}
+	}
+	return alloc_page_slow(lab, gfp);
 }
 
 void *
@@ -542,9 +601,62 @@ labyrinth_free_pages(struct labyrinth *lab, void *page, unsigned int order)
 	return ret;
 }
 
+/* fast path */
 int
 labyrinth_free_page(struct labyrinth *lab, void *page)
 {
+	struct lab_lcore *lc;
+	struct lab_zone *zn;
+	uintptr_t off;
+	uint32_t idx, len;
+	uint64_t m;
+
+	/* The common case: an lcore with a cache that is not full frees a
+	 * held single page of its own zone (one memzone), no debug poison.
+	 * Anything else, or a record that is not a held single page, takes
+	 * the general path, which validates from scratch. */
+	if (likely(lab != NULL)) {
+		lc = my_lcore(lab);
+		if (likely(lc != NULL)) {
+			zn = &lab->zone[lc->zone];
+			off = (uintptr_t)page - (uintptr_t)zn->lo;
+			len = lc->len;
+			if (likely(zn->nb_segs == 1 &&
+					off < (uintptr_t)(zn->hi - zn->lo) &&
+					(off & (lab->page_size - 1)) == 0 &&
+					len < lc->size &&
+					!(lab->flags & LABYRINTH_F_DEBUG))) {
+				idx = (uint32_t)(off >> lab->page_shift);
+				/* Relaxed: the CAS decides (see free_block()). */
+				m = lab_load(&zn->meta[idx], LAB_RELAXED);
+				/* As in free_block(): the CAS arbitrates racing
+				 * frees; relaxed on success and failure (a
+				 * failure goes to the general path, which
+				 * re-reads the record). */
+				if (likely((m & 0xff) == LAB_PG_HEAD &&
+						lab_cas(&zn->meta[idx], &m, 0,
+							LAB_RELAXED, LAB_RELAXED))) {
+					lab_counter_add(&lc->cnt.frees, 1);
+					/* Relaxed: see above_min(). */
+					if (likely(lab_load(&zn->map.avail,
+							LAB_RELAXED) >=
+							(int64_t)zn->reserve)) {
+						lc->cache[len] = page;
+						/* Relaxed: single writer, see
+						 * cache_refill(). */
+						lab_store(&lc->len, len + 1,
+							LAB_RELAXED);
+						return 0;
+					}
+					/* The zone is below min: to the map. */
+					labyrinth_map_unreserve(&zn->map,
+						labyrinth_map_put_block(&zn->map,
+							idx, 0));
+					return 0;
+				}
+			}
+		}
+	}
 	return labyrinth_free_pages(lab, page, 0);
 }
 

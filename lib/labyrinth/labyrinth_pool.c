@@ -14,6 +14,8 @@
 
 #include <numa.h>
 
+#include <rte_alarm.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -37,6 +39,31 @@ RTE_INIT(labyrinth_init)
 /* Injected topology (tests), process-local: only create reads it. */
 static struct labyrinth_topology topo;
 static bool topo_injected;
+
+uint32_t lab_clock;
+static uint32_t clock_started;
+
+static void
+clock_tick(void *arg __rte_unused)
+{
+	/* Relaxed: grabs copy it into owner records as a timestamp; nothing
+	 * is published through it, and a reader a tick behind is within the
+	 * documented resolution. */
+	lab_store(&lab_clock, (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT),
+		LAB_RELAXED);
+	if (rte_eal_alarm_set(LAB_CLOCK_US, clock_tick, NULL) != 0)
+		/* Relaxed: lets a later create or lookup try again. */
+		lab_store(&clock_started, 0, LAB_RELAXED);
+}
+
+void
+lab_clock_start(void)
+{
+	/* Relaxed: only one caller must arm the alarm; the exchange's
+	 * atomicity decides which, and the clock publishes no data. */
+	if (lab_xchg(&clock_started, 1, LAB_RELAXED) == 0)
+		clock_tick(NULL);
+}
 
 struct labyrinth *
 lab_checked(const struct labyrinth *lab)
@@ -492,6 +519,7 @@ labyrinth_create(const struct labyrinth_conf *conf)
 	 * lookup, which takes EAL's memzone lock after this store; the magic
 	 * is written last so that a half-built labyrinth never validates. */
 	lab->magic = LABYRINTH_MAGIC;
+	lab_clock_start();
 	LABYRINTH_LOG(INFO, "%s: %u zone(s) of %u pages of %u bytes, reserve %u, cache %u",
 		lab->name, lab->nb_zones, lab->nb_pages, lab->page_size,
 		lab->reserve, lab->cache_size);
@@ -527,6 +555,7 @@ labyrinth_lookup(const char *name)
 		rte_errno = ENOENT;
 		return NULL;
 	}
+	lab_clock_start();
 	return lab;
 }
 

@@ -150,6 +150,16 @@ struct labyrinth {
 };
 
 /* labyrinth_pool.c */
+/*
+ * Coarse clock for the owner records' grab time: rte_rdtsc() >>
+ * LAB_STAMP_SHIFT, refreshed every LAB_CLOCK_US by an EAL alarm (the
+ * interrupt thread), so that a grab reads a variable instead of the TSC
+ * (rdtsc costs about 10 ns on this virtualised x86). Process-local; the
+ * TSC is common to all processes, so stamps compare across them.
+ */
+#define LAB_CLOCK_US 1000
+extern uint32_t lab_clock;
+void lab_clock_start(void);
 struct labyrinth *lab_checked(const struct labyrinth *lab);
 int lab_topology_socket_of_lcore(unsigned int lcore_id);
 

@@ -419,9 +419,12 @@ labyrinth_held_walk(const struct labyrinth *lab, uint64_t min_age_us,
 		void *arg)
 {
 	uint64_t hz = rte_get_tsc_hz(), unit_ns;
-	uint32_t now = (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT);
+	/* The coarse clock grabs stamp with (see lab_clock): a stamp can lag
+	 * its grab by a tick, never lead it; rdtsc here would make every age
+	 * up to a tick too large. Relaxed: a timestamp. */
+	uint32_t now = lab_load(&lab_clock, LAB_RELAXED);
 	unsigned int z;
-	uint32_t p;
+	uint32_t p, diff;
 	int count = 0;
 
 	lab = lab_checked(lab);
@@ -440,9 +443,13 @@ labyrinth_held_walk(const struct labyrinth *lab, uint64_t min_age_us,
 
 			if (lab_meta_state(m) != LAB_PG_HEAD)
 				continue;
-			/* modulo-2^32 difference: right across one wrap */
-			info.age_us = (uint64_t)(uint32_t)(now - lab_meta_stamp(m)) *
-				unit_ns / 1000;
+			/* Modulo-2^32 difference: right across one wrap. Another
+			 * process's clock may be a tick ahead of ours: a stamp
+			 * "in the future" is a page just grabbed, age 0. */
+			diff = now - lab_meta_stamp(m);
+			if ((int32_t)diff < 0)
+				diff = 0;
+			info.age_us = (uint64_t)diff * unit_ns / 1000;
 			if (info.age_us < min_age_us)
 				continue;
 			info.page = lab_page_addr(lab, zn, p);
