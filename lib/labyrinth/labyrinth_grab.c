@@ -431,37 +431,67 @@ alloc_page_slow(struct labyrinth *lab, unsigned int gfp)
 	return p;
 }
 
+/*
+ * The common single-page grab in a few loads and stores: an lcore with a
+ * slot on its own socket, a page in its cache (or a token and a free bit
+ * at its hint), the zone above min, no flag that needs work on the page.
+ * Returns NULL when that is not the case: the caller then takes the slow
+ * path, which checks everything again.
+ */
+/* alloc_fast() for a cache-less lcore: a token and a bit at its hint. */
+static __rte_noinline void *
+alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc,
+		struct lab_zone *zn)
+{
+	uint32_t tokens = lc->tokens, idx;
+
+	if (unlikely(tokens == 0 || !above_min(zn, tokens) ||
+			claim_one(&zn->map, &lc->hint, &idx) != 1))
+		return NULL;
+	/* Relaxed: single writer, see cache_refill(). */
+	lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
+	mark_held(zn, idx, 0, lc->lcore_id, lab_now());
+	lab_counter_add(&lc->cnt.alloc_ok, 1);
+	return zn->lo + ((uintptr_t)idx << lab->page_shift);
+}
+
+static __rte_always_inline void *
+alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uint32_t len;
+	void *p;
+
+	if (unlikely(lc->remote || zn->nb_segs != 1 ||
+			(lab->flags & LABYRINTH_F_DEBUG)))
+		return NULL;
+	if (unlikely(lc->size == 0))
+		return alloc_fast_token(lab, lc, zn);
+	len = lc->len;
+	if (unlikely(len == 0 || !above_min(zn, len)))
+		return NULL;
+	p = lc->cache[--len];
+	/* Relaxed: single writer, see cache_refill(). */
+	lab_store(&lc->len, len, LAB_RELAXED);
+	mark_held(zn, (uint32_t)(((uintptr_t)p - (uintptr_t)zn->lo) >>
+			lab->page_shift), 0, lc->lcore_id, lab_now());
+	lab_counter_add(&lc->cnt.alloc_ok, 1);
+	return p;
+}
+
 /* fast path */
 void *
 labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 {
 	struct lab_lcore *lc;
-	struct lab_zone *zn;
-	uint32_t len;
 	void *p;
 
-	/* The common case in a few loads and stores: an lcore with a slot
-	 * on its own socket, a page in its cache, the zone above min, no
-	 * flag that needs work on the page. The rest takes the slow path,
-	 * which checks everything again. */
 	if (likely(lab != NULL && gfp <= LABYRINTH_GFP_ATOMIC)) {
 		lc = my_lcore(lab);
 		if (likely(lc != NULL)) {
-			zn = &lab->zone[lc->zone];
-			len = lc->len;
-			if (likely(len != 0 && !lc->remote &&
-					zn->nb_segs == 1 &&
-					!(lab->flags & LABYRINTH_F_DEBUG) &&
-					above_min(zn, len))) {
-				p = lc->cache[--len];
-				/* Relaxed: single writer, see cache_refill(). */
-				lab_store(&lc->len, len, LAB_RELAXED);
-				mark_held(zn, (uint32_t)(((uintptr_t)p -
-					(uintptr_t)zn->lo) >> lab->page_shift),
-					0, lc->lcore_id, lab_now());
-				lab_counter_add(&lc->cnt.alloc_ok, 1);
+			p = alloc_fast(lab, lc);
+			if (likely(p != NULL))
 				return p;
-			}
 		}
 	}
 	return alloc_page_slow(lab, gfp);
@@ -601,60 +631,78 @@ labyrinth_free_pages(struct labyrinth *lab, void *page, unsigned int order)
 	return ret;
 }
 
+/*
+ * The common single-page free: an lcore with a slot frees a held single
+ * page of its own zone (one memzone), no debug poison, and its cache has
+ * room (or it has no cache). Returns false, having changed nothing, when
+ * that is not the case or the owner record is not a held single page: the
+ * caller then takes the general path, which validates from scratch.
+ * Counts nothing: the caller counts the free.
+ */
+static __rte_always_inline bool
+free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uintptr_t off = (uintptr_t)page - (uintptr_t)zn->lo;
+	uint32_t idx, len = lc->len, tokens;
+	uint64_t m;
+
+	if (unlikely(zn->nb_segs != 1 ||
+			off >= (uintptr_t)(zn->hi - zn->lo) ||
+			(off & (lab->page_size - 1)) != 0 ||
+			(lc->size != 0 && len >= lc->size) ||
+			(lab->flags & LABYRINTH_F_DEBUG)))
+		return false;
+	idx = (uint32_t)(off >> lab->page_shift);
+	/* Relaxed: the CAS decides (see free_block()). */
+	m = lab_load(&zn->meta[idx], LAB_RELAXED);
+	/* As in free_block(): the CAS arbitrates racing frees of one page;
+	 * relaxed on success and failure (after a failure the general path
+	 * re-reads the record). */
+	if (unlikely((m & 0xff) != LAB_PG_HEAD ||
+			!lab_cas(&zn->meta[idx], &m, 0, LAB_RELAXED,
+				LAB_RELAXED)))
+		return false;
+	/* Relaxed: see above_min(). */
+	if (unlikely(lab_load(&zn->map.avail, LAB_RELAXED) <
+			(int64_t)zn->reserve)) {
+		/* The zone is below min: straight back to the map. */
+		labyrinth_map_unreserve(&zn->map,
+			labyrinth_map_put_block(&zn->map, idx, 0));
+		return true;
+	}
+	if (likely(lc->size != 0)) {
+		lc->cache[len] = page;
+		/* Relaxed: single writer, see cache_refill(). */
+		lab_store(&lc->len, len + 1, LAB_RELAXED);
+		return true;
+	}
+	/* Cache-less: set the bit, keep the budget as a token. Release: the
+	 * page's contents and our record reset happen-before the next
+	 * claimer's acquire. */
+	lab_fetch_or(&zn->map.words[idx / LABYRINTH_MAP_WORD_BITS].bits,
+		UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS), LAB_RELEASE);
+	tokens = lc->tokens + 1;
+	if (unlikely(tokens > 2 * TOKEN_BATCH)) {
+		labyrinth_map_unreserve(&zn->map, TOKEN_BATCH);
+		tokens -= TOKEN_BATCH;
+	}
+	/* Relaxed: single writer, see cache_refill(). */
+	lab_store(&lc->tokens, tokens, LAB_RELAXED);
+	return true;
+}
+
 /* fast path */
 int
 labyrinth_free_page(struct labyrinth *lab, void *page)
 {
 	struct lab_lcore *lc;
-	struct lab_zone *zn;
-	uintptr_t off;
-	uint32_t idx, len;
-	uint64_t m;
 
-	/* The common case: an lcore with a cache that is not full frees a
-	 * held single page of its own zone (one memzone), no debug poison.
-	 * Anything else, or a record that is not a held single page, takes
-	 * the general path, which validates from scratch. */
 	if (likely(lab != NULL)) {
 		lc = my_lcore(lab);
-		if (likely(lc != NULL)) {
-			zn = &lab->zone[lc->zone];
-			off = (uintptr_t)page - (uintptr_t)zn->lo;
-			len = lc->len;
-			if (likely(zn->nb_segs == 1 &&
-					off < (uintptr_t)(zn->hi - zn->lo) &&
-					(off & (lab->page_size - 1)) == 0 &&
-					len < lc->size &&
-					!(lab->flags & LABYRINTH_F_DEBUG))) {
-				idx = (uint32_t)(off >> lab->page_shift);
-				/* Relaxed: the CAS decides (see free_block()). */
-				m = lab_load(&zn->meta[idx], LAB_RELAXED);
-				/* As in free_block(): the CAS arbitrates racing
-				 * frees; relaxed on success and failure (a
-				 * failure goes to the general path, which
-				 * re-reads the record). */
-				if (likely((m & 0xff) == LAB_PG_HEAD &&
-						lab_cas(&zn->meta[idx], &m, 0,
-							LAB_RELAXED, LAB_RELAXED))) {
-					lab_counter_add(&lc->cnt.frees, 1);
-					/* Relaxed: see above_min(). */
-					if (likely(lab_load(&zn->map.avail,
-							LAB_RELAXED) >=
-							(int64_t)zn->reserve)) {
-						lc->cache[len] = page;
-						/* Relaxed: single writer, see
-						 * cache_refill(). */
-						lab_store(&lc->len, len + 1,
-							LAB_RELAXED);
-						return 0;
-					}
-					/* The zone is below min: to the map. */
-					labyrinth_map_unreserve(&zn->map,
-						labyrinth_map_put_block(&zn->map,
-							idx, 0));
-					return 0;
-				}
-			}
+		if (likely(lc != NULL && free_fast(lab, lc, page))) {
+			lab_counter_add(&lc->cnt.frees, 1);
+			return 0;
 		}
 	}
 	return labyrinth_free_pages(lab, page, 0);
@@ -738,6 +786,10 @@ labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
 		return 0;
 	lc = my_lcore(lab);
 	for (i = 0; i < n; i++) {
+		if (likely(lc != NULL && free_fast(lab, lc, pages[i]))) {
+			ok++;
+			continue;
+		}
 		if (unlikely(pages[i] == NULL)) {
 			CNT_ADD(lab, lc, bad_frees, 1);
 			continue;
