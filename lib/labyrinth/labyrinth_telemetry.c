@@ -222,7 +222,7 @@ tel_held(const char *cmd __rte_unused, const char *params,
 		rte_tel_data_add_dict_container(d, "by_owner", owners, 0);
 	}
 	if (acc->list != NULL)
-		rte_tel_data_add_dict_container(d, "oldest_listed", acc->list, 0);
+		rte_tel_data_add_dict_container(d, "listed", acc->list, 0);
 	free(acc);
 	return 0;
 }
@@ -243,5 +243,5 @@ lab_telemetry_register(void)
 	rte_telemetry_register_cmd("/labyrinth/lcores", tel_lcores,
 		"Returns the per-lcore cache state of a labyrinth. Parameters: labyrinth_name");
 	rte_telemetry_register_cmd("/labyrinth/held", tel_held,
-		"Returns the blocks held at least min_age_us, by owner lcore (leak finder). Parameters: labyrinth_name[,min_age_us]");
+		"Returns the blocks held at least min_age_us, by owner lcore, and up to 32 of them in address order (leak finder). Parameters: labyrinth_name[,min_age_us]");
 }
