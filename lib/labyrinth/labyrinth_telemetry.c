@@ -234,14 +234,27 @@ tel_held(const char *cmd __rte_unused, const char *params,
 void
 lab_telemetry_register(void)
 {
-	rte_telemetry_register_cmd("/labyrinth/list", tel_list,
-		"Returns the names of all labyrinths. Takes no parameters");
-	rte_telemetry_register_cmd("/labyrinth/info", tel_info,
-		"Returns configuration, zone free counts and statistics of a labyrinth. Parameters: labyrinth_name");
-	rte_telemetry_register_cmd("/labyrinth/stats", tel_stats,
-		"Returns the statistics of a labyrinth. Parameters: labyrinth_name");
-	rte_telemetry_register_cmd("/labyrinth/lcores", tel_lcores,
-		"Returns the per-lcore cache state of a labyrinth. Parameters: labyrinth_name");
-	rte_telemetry_register_cmd("/labyrinth/held", tel_held,
-		"Returns the blocks held at least min_age_us, by owner lcore, and up to 32 of them in address order (leak finder). Parameters: labyrinth_name[,min_age_us]");
+	static const struct {
+		const char *cmd;
+		telemetry_cb fn;
+		const char *help; /* at most RTE_TEL_MAX_STRING_LEN - 1 */
+	} cmds[] = {
+		{ "/labyrinth/list", tel_list,
+		  "Returns the names of all labyrinths. Takes no parameters" },
+		{ "/labyrinth/info", tel_info,
+		  "Returns configuration, zone free counts and statistics of a labyrinth. Parameters: labyrinth_name" },
+		{ "/labyrinth/stats", tel_stats,
+		  "Returns the statistics of a labyrinth. Parameters: labyrinth_name" },
+		{ "/labyrinth/lcores", tel_lcores,
+		  "Returns the per-lcore cache state of a labyrinth. Parameters: labyrinth_name" },
+		{ "/labyrinth/held", tel_held,
+		  "Returns blocks held at least min_age_us, by owner (leak finder). Parameters: labyrinth_name[,min_age_us]" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cmds); i++)
+		if (rte_telemetry_register_cmd(cmds[i].cmd, cmds[i].fn,
+				cmds[i].help) != 0)
+			LABYRINTH_LOG(ERR, "cannot register telemetry command %s",
+				cmds[i].cmd);
 }
