@@ -492,6 +492,15 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 			p = alloc_fast(lab, lc);
 			if (likely(p != NULL))
 				return p;
+			/* O(1) refusal on an empty pool: nothing in hand and
+			 * nothing this grab may take from the only zone. */
+			if (lc->len == 0 && lc->tokens == 0 &&
+					lab->nb_zones == 1 &&
+					zone_exhausted(&lab->zone[0], gfp)) {
+				lab_counter_add(&lc->cnt.alloc_fail, 1);
+				rte_errno = ENOMEM;
+				return NULL;
+			}
 		}
 	}
 	return alloc_page_slow(lab, gfp);
