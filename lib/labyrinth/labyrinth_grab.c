@@ -466,7 +466,7 @@ alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
 			(lab->flags & LABYRINTH_F_DEBUG)))
 		return NULL;
 	if (unlikely(lc->size == 0))
-		return alloc_fast_token(lab, lc, zn);
+		return lc->tokens != 0 ? alloc_fast_token(lab, lc, zn) : NULL;
 	len = lc->len;
 	if (unlikely(len == 0 || !above_min(zn, len)))
 		return NULL;
