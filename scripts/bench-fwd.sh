@@ -14,8 +14,10 @@
 #
 # Usage: scripts/bench-fwd.sh [--quick] [--rounds N] [--build DIR]
 #                             [--fwd PATH] [--testpmd PATH] [--pool-ops OPS]
+#                             [--json FILE]
 #   --quick   one round, short windows: a CI smoke (~15 s)
-#   default   5 rounds (~2 minutes)
+#   --json    also write every run's figures to FILE (scripts/perf-report.sh)
+#   default   5 rounds (~75 s on an idle machine)
 
 set -u
 
@@ -26,6 +28,7 @@ BUILD=build
 FWD=""
 TESTPMD=$(command -v dpdk-testpmd || true)
 POOL_OPS=labyrinth
+JSON=""
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--fwd) FWD=$2; shift ;;
 	--testpmd) TESTPMD=$2; shift ;;
 	--pool-ops) POOL_OPS=$2; shift ;;
+	--json) JSON=$2; shift ;;
 	-h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench-fwd: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -143,8 +147,8 @@ for r in $(seq 1 "$ROUNDS"); do
 	printf 'round %d: %-9s labyrinth-fwd %7.2f wall %7.2f cpu\n' "$r" page-copy "$c" "$cc"
 done
 
-python3 - "$TMP/results" <<'PYEOF'
-import statistics, sys
+python3 - "$TMP/results" "$JSON" "$ROUNDS" "$WARM" "$WINDOW" "$POOL_OPS" <<'PYEOF'
+import json, statistics, sys
 res = {}
 for line in open(sys.argv[1]):
     mode, who, wall, cpu = line.split()
@@ -177,4 +181,17 @@ for kind in ("wall", "cpu"):
     if kind in worst:
         print("target >= 1.00x in io and macswap (%s): %s (worst %.2fx)" %
               (kind, "met" if worst[kind] >= 1.0 else "NOT met", worst[kind]))
+if sys.argv[2]:
+    # Every run, in the order they ran: {mode: {who: {wall: [], cpu: []}}}.
+    runs = {}
+    for (mode, who, kind), v in res.items():
+        runs.setdefault(mode, {}).setdefault(who, {})[kind] = v
+    with open(sys.argv[2], "w") as f:
+        json.dump({"tool": "bench-fwd", "rounds": int(sys.argv[3]),
+                   "warmup_s": float(sys.argv[4]),
+                   "window_s": float(sys.argv[5]),
+                   "fwd_pool_ops": sys.argv[6], "unit": "Mpps",
+                   "pairs": {"io": "io", "macswap": "mac"},
+                   "runs": runs}, f, indent=1)
+    print("figures written to %s" % sys.argv[2])
 PYEOF

@@ -10,6 +10,7 @@ forwarded packet rate, Rx-pps summed over both ports, measured by testpmd
 between two "show port stats all" commands on one forwarding core.
 
     scripts/bench-testpmd-ops.py [--plugin PATH] [--rounds N] [--quick]
+                                 [--json FILE]
 
 Targets (docs/mempool-driver.md): labyrinth >= 1.0x ring_mp_mc with the
 default cache; >= 1.0x stack at --mbcache=0.
@@ -17,6 +18,7 @@ default cache; >= 1.0x stack at --mbcache=0.
 
 import argparse
 import glob
+import json
 import os
 import re
 import shutil
@@ -24,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -86,7 +89,11 @@ def run_one(args, env, dargs, ops, mbcache):
     eal = ["-l", args.lcores, "--no-pci", "--file-prefix=lab_bench",
            "--vdev", "net_null0", "--vdev", "net_null1",
            "--mbuf-pool-ops-name=" + ops] + dargs
-    if not hugepages_usable():
+    if hugepages_usable():
+        # unlink the hugepage files once mapped: nothing is left behind
+        # if testpmd dies
+        eal += ["--huge-unlink"]
+    else:
         eal += ["--no-huge", "-m", "512"]
     app = ["-i", "--forward-mode=io", "--nb-cores=1",
            "--total-num-mbufs=%d" % args.mbufs]
@@ -94,20 +101,44 @@ def run_one(args, env, dargs, ops, mbcache):
         app.append("--mbcache=%d" % mbcache)
     cmd = [args.testpmd] + eal + ["--"] + app
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, env=env, text=True)
+                         stderr=subprocess.STDOUT, env=env)
+    # Read the output in a thread, so that the commands go out only once
+    # testpmd shows its prompt: the warm-up and the window then start when
+    # forwarding can start, however long the pool takes to populate.
+    chunks = []
+    prompt = threading.Event()
+
+    def reader():
+        while True:
+            b = os.read(p.stdout.fileno(), 65536)
+            if not b:
+                break
+            chunks.append(b)
+            if b"testpmd> " in b"".join(chunks[-2:]):
+                prompt.set()
+        prompt.set()
+
+    th = threading.Thread(target=reader, daemon=True)
+    th.start()
     script = [("start", args.warmup), ("show port stats all", args.seconds),
               ("show port stats all", 0.1), ("stop", 0.2), ("quit", 0)]
     try:
+        prompt.wait(30)
         time.sleep(args.startup)
         for line, pause in script:
-            p.stdin.write(line + "\n")
+            p.stdin.write((line + "\n").encode())
             p.stdin.flush()
             time.sleep(pause)
-        out, _ = p.communicate(timeout=30)
+        p.stdin.close()
+        p.wait(timeout=30)
     except (subprocess.TimeoutExpired, BrokenPipeError):
         p.kill()
-        out, _ = p.communicate()
-        sys.exit("testpmd did not finish:\n" + (out or "")[-3000:])
+        p.wait()
+        th.join(5)
+        out = b"".join(chunks).decode(errors="replace")
+        sys.exit("testpmd did not finish:\n" + out[-3000:])
+    th.join(5)
+    out = b"".join(chunks).decode(errors="replace")
     if "preferred mempool ops selected: %s" % ops not in out and \
             "mempool ops selected: %s" % ops not in out:
         sys.exit("testpmd did not use ops %s:\n%s" % (ops, out[-3000:]))
@@ -135,6 +166,8 @@ def main():
     ap.add_argument("--ops", default="labyrinth,ring_mp_mc,stack")
     ap.add_argument("--quick", action="store_true",
                     help="CI smoke: 1 round, short windows")
+    ap.add_argument("--json", help="also write every run's figure to this "
+                    "file (scripts/perf-report.sh reads it)")
     args = ap.parse_args()
     if args.quick:
         args.rounds, args.seconds, args.warmup = 1, 0.3, 0.2
@@ -174,6 +207,15 @@ def main():
                   (cname, ref, lab / base if base else 0.0))
     print("targets: default cache >= 1.00x ring_mp_mc; "
           "mbcache=0 >= 1.00x stack")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"tool": "bench-testpmd-ops", "rounds": args.rounds,
+                       "window_s": args.seconds, "warmup_s": args.warmup,
+                       "mbufs": args.mbufs, "lcores": args.lcores,
+                       "unit": "Mpps",
+                       "runs": {c: {o: res[(o, c)] for o in ops_list}
+                                for c, _ in caches}}, f, indent=1)
+        print("figures written to %s" % args.json)
 
 
 if __name__ == "__main__":
