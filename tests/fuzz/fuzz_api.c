@@ -107,6 +107,34 @@ static void *rte_buf; /* rte_malloc'd memory: a foreign pointer */
  */
 static bool ignore_reserve;
 
+/*
+ * Bad inputs tried and answered as documented, per API function (the
+ * closing figure of the hardening issue); printed at exit.
+ */
+enum fz_api {
+	FZ_CREATE, FZ_ALLOC_PAGE, FZ_ALLOC_PAGES, FZ_ALLOC_BULK,
+	FZ_FREE_PAGE, FZ_FREE_PAGES, FZ_FREE_BULK, FZ_PAGE_OWNER,
+	FZ_PAGE_SOCKET_IOVA, FZ_NULL_HANDLE, FZ_NB_API
+};
+static const char * const fz_api_name[FZ_NB_API] = {
+	"labyrinth_create", "labyrinth_alloc_page", "labyrinth_alloc_pages",
+	"labyrinth_alloc_bulk", "labyrinth_free_page", "labyrinth_free_pages",
+	"labyrinth_free_bulk", "labyrinth_page_owner",
+	"labyrinth_page_socket+iova", "NULL handle (every function)",
+};
+static uint64_t fz_bad[FZ_NB_API];
+
+static void __attribute__((destructor))
+fz_print_bad(void)
+{
+	unsigned int i;
+
+	fprintf(stderr, "fuzz_api: bad inputs tried and rejected as documented, per API function:\n");
+	for (i = 0; i < FZ_NB_API; i++)
+		fprintf(stderr, "fuzz_api:   %-30s %" PRIu64 "\n",
+			fz_api_name[i], fz_bad[i]);
+}
+
 #define FZ_FAIL(fmt, ...) do { \
 	fprintf(stderr, "fuzz_api: %s():%d: model mismatch: " fmt "\n", \
 		__func__, __LINE__, ##__VA_ARGS__); \
@@ -591,6 +619,7 @@ op_create(struct fz_in *in, struct fz_lab *L)
 	rte_errno = 0;
 	lab = labyrinth_create(null_conf ? NULL : &c);
 	if (want != 0) {
+		fz_bad[FZ_CREATE]++;
 		FZ_CHECK(lab == NULL && rte_errno == want, "%s: create: want "
 			"errno %d, got %p errno %d (page_size %u nb_pages %u "
 			"reserve %u cache %u flags %#x socket %d)", L->name,
@@ -683,6 +712,7 @@ op_grab(struct fz_in *in, struct fz_lab *L, bool via_page)
 	p = via_page ? labyrinth_alloc_page(L->lab, gfp) :
 		labyrinth_alloc_pages(L->lab, gfp, order);
 	if (bad || order > LABYRINTH_MAX_ORDER) {
+		fz_bad[via_page ? FZ_ALLOC_PAGE : FZ_ALLOC_PAGES]++;
 		FZ_CHECK(p == NULL && rte_errno == EINVAL, "%s: grab gfp %#x "
 			"order %u: want EINVAL, got %p errno %d", L->name, gfp,
 			order, p, rte_errno);
@@ -735,6 +765,7 @@ op_grab_bulk(struct fz_in *in, struct fz_lab *L)
 	rte_errno = 0;
 	got = labyrinth_alloc_bulk(L->lab, gfp, null_array ? NULL : pages, n);
 	if (bad || null_array) {
+		fz_bad[FZ_ALLOC_BULK]++;
 		FZ_CHECK(got == 0 && rte_errno == EINVAL, "%s: bad bulk grab: "
 			"got %u errno %d", L->name, got, rte_errno);
 		return;
@@ -853,6 +884,8 @@ op_free(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O)
 		return;
 	}
 	L->bad_frees++;
+	fz_bad[api == 0 ? FZ_FREE_PAGE : api == 1 ? FZ_FREE_PAGES :
+		FZ_FREE_BULK]++;
 	FZ_CHECK(labyrinth_free_count(L->lab) == free_before, "%s: rejected "
 		"free of %p changed the free count", L->name, p);
 }
@@ -891,8 +924,10 @@ op_free_bulk(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O)
 	got = labyrinth_free_bulk(L->lab, n > 0 ? v : NULL, n);
 	FZ_CHECK(got == ok, "%s: free_bulk of %u freed %u, want %u (%u bad)",
 		L->name, n, got, ok, bad);
-	if (n > 0)
+	if (n > 0) {
 		L->bad_frees += bad;
+		fz_bad[FZ_FREE_BULK] += bad;
+	}
 }
 
 /* Read-only queries on one page or pointer. */
@@ -907,20 +942,22 @@ op_query(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O)
 	int sock = labyrinth_page_socket(L->lab, p);
 	rte_iova_t iova = labyrinth_page_iova(L->lab, p);
 
-	if (j < 0)
+	if (j < 0) {
+		fz_bad[FZ_PAGE_OWNER]++;
 		FZ_CHECK(owner == -EINVAL, "%s: owner of non-page %p: %d",
 			L->name, p, owner);
-	else if (L->state[j] == PG_FREE)
+	} else if (L->state[j] == PG_FREE)
 		FZ_CHECK(owner == -ENOENT, "%s: owner of free page %p: %d",
 			L->name, p, owner);
 	else
 		FZ_CHECK(owner == (int)rte_lcore_id(), "%s: owner of held "
 			"page %p: %d", L->name, p, owner);
-	if (c < 0)
+	if (c < 0) {
+		fz_bad[FZ_PAGE_SOCKET_IOVA]++;
 		FZ_CHECK(sock == -EINVAL && iova == RTE_BAD_IOVA, "%s: socket "
 			"%d iova %#" PRIx64 " of foreign %p", L->name, sock,
 			(uint64_t)iova, p);
-	else
+	} else
 		FZ_CHECK(sock == (int)rte_socket_id() || sock == 0,
 			"%s: socket %d of %p", L->name, sock, p);
 }
@@ -933,6 +970,7 @@ op_null(void)
 	struct labyrinth_stats st;
 
 	rte_errno = 0;
+	fz_bad[FZ_NULL_HANDLE]++;
 	FZ_CHECK(labyrinth_alloc_page(NULL, 0) == NULL && rte_errno == EINVAL,
 		"alloc_page(NULL)");
 	rte_errno = 0;
