@@ -471,13 +471,15 @@ struct labyrinth_held_info {
 	int owner;           /**< owner lcore id, or LABYRINTH_OWNER_NON_EAL */
 	int socket_id;       /**< socket of its zone */
 	uint64_t age_us;     /**< time since the grab, microseconds (resolution
-			      *   about 2^20 TSC cycles) */
+			      *   about 1 ms: the coarse clock's tick) */
 };
 
 /**
  * Leak finder: call fn for every block held for at least min_age_us.
- * Each grab records its time in the page's owner record (one TSC read),
- * so the finder costs nothing on the fast path beyond that.
+ * Each grab copies a coarse clock (the TSC, refreshed every millisecond
+ * by an EAL alarm that labyrinth_create() or labyrinth_lookup() starts in
+ * the process) into the page's owner record: one plain load on the fast
+ * path, no TSC read.
  *
  * Thread safety: MT-safe; a snapshot (blocks freed or grabbed during the
  * walk may or may not be reported).
