@@ -19,15 +19,16 @@
  * map.words point into the same memzone; objs[] holds mempool objects,
  * which are shared memory too).
  *
- * Object to index: the driver keeps a record, struct
- * labyrinth_mempool_objtag, in the first 16 bytes of each object's header
- * area (at obj - mp->header_size). rte_mempool's header is cache-line
- * aligned by default, so those bytes are padding in front of struct
- * rte_mempool_objhdr that nothing else uses. A returned object is accepted
- * only if it lies in the pool's address span, its tag carries the pool's
- * cookie and an index below nb_objs, objs[index] is the object itself, and
- * an atomic exchange of its state from HELD to FREE succeeds (so of two
- * returns of one object, even racing on two lcores, exactly one wins).
+ * Object to index: populate records each object in objs[] and in a table
+ * of chunks (runs of objects at a fixed stride, sorted by address), and
+ * indexes the chunks by address in a page table (pg_chunk[], one entry per
+ * 2^pg_shift bytes of the pool's address span). A returned object is found
+ * in O(1): one page-table entry, its chunk (or the next), and one
+ * multiplication by the stride's reciprocal, without touching the object's
+ * own memory (whose header line is cold when a PMD frees an mbuf). It is
+ * accepted only if it is exactly an object start inside a chunk and an
+ * atomic exchange of its byte in state[] from HELD to FREE succeeds (so of
+ * two returns of one object, even racing on two lcores, exactly one wins).
  */
 
 #include <inttypes.h>
@@ -37,6 +38,7 @@
 #include <rte_common.h>
 #include <rte_mempool.h>
 #include <rte_memzone.h>
+#include <rte_reciprocal.h>
 
 #include "labyrinth_map_priv.h"
 
@@ -58,11 +60,19 @@ extern "C" {
  */
 #define LABYRINTH_MEMPOOL_MZ_PREFIX "LABYRINTH_MP_"
 
-/** Per-object record in the object's header padding. */
-struct labyrinth_mempool_objtag {
-	uint64_t tag;    /**< (cookie << 32) | index */
-	uint32_t state;  /**< LABYRINTH_MEMPOOL_OBJ_HELD or _FREE */
+/** A run of objects at a fixed stride, from one populate call. */
+struct labyrinth_mempool_chunk {
+	uintptr_t lo;    /**< address of its first object */
+	uint32_t first;  /**< index of its first object */
+	uint32_t count;  /**< objects */
 };
+
+/** Most chunks a pool may have (about 8 GiB of 2 MiB hugepages). */
+#define LABYRINTH_MEMPOOL_MAX_CHUNKS 4096u
+/** Entries of the page table over the pool's address span. */
+#define LABYRINTH_MEMPOOL_PG_ENTRIES 4096u
+/** Smallest page-table granule: 2 MiB. */
+#define LABYRINTH_MEMPOOL_PG_SHIFT_MIN 21u
 
 #define LABYRINTH_MEMPOOL_OBJ_HELD 0u /**< handed out (or being populated) */
 #define LABYRINTH_MEMPOOL_OBJ_FREE 1u /**< in the map or pending */
@@ -76,7 +86,7 @@ struct labyrinth_mempool_objtag {
  * returns, and its counters are updated with atomic RMWs.
  *
  * Pending returns: objects an lcore took back whose map word is pend_word,
- * not yet put into the map (their bits are still clear, their objtag
+ * not yet put into the map (their bits are still clear, their
  * state is already FREE). They are put with
  * one labyrinth_map_put() call (one atomic OR) when a return for another
  * word arrives or when the lcore dequeues, whichever comes first, so a
@@ -101,11 +111,19 @@ struct labyrinth_mempool_lcore {
 struct labyrinth_mempool_hdr {
 	/* Read-mostly: written by alloc and populate only. */
 	uint64_t magic;          /**< LABYRINTH_MEMPOOL_MAGIC */
-	uintptr_t lo;            /**< lowest address of any memory chunk */
-	uintptr_t span;          /**< highest chunk end - lo (0: none yet) */
 	void **objs;             /**< index -> object, nb_objs entries used */
-	uint32_t cookie;         /**< high half of every object tag */
-	uint32_t tag_off;        /**< objtag at obj - tag_off (header_size) */
+	uint8_t *state;          /**< index -> OBJ_HELD / OBJ_FREE */
+	struct labyrinth_mempool_chunk *chunks; /**< sorted by lo */
+	uint32_t *pg_chunk;      /**< granule -> first chunk reaching into it */
+	uintptr_t pg_base;       /**< address of granule 0 */
+	uintptr_t pop_end;       /**< end of the highest populated memory */
+	uint32_t pg_shift;       /**< log2 of the granule */
+	uint32_t nb_pg;          /**< valid entries of pg_chunk[] */
+	uint32_t nb_chunks;      /**< valid entries of chunks[] */
+	uint32_t max_chunks;     /**< capacity of chunks[] */
+	uint32_t cur_chunk;      /**< chunk populate is extending */
+	uint32_t stride;         /**< mp header + element + trailer bytes */
+	struct rte_reciprocal_u64 recip; /**< of stride */
 	uint32_t nb_objs;        /**< objects recorded by populate */
 	uint32_t size;           /**< capacity of objs[] and the map (mp->size) */
 	int32_t ops_index;       /**< mp->ops_index in the primary */
@@ -124,13 +142,6 @@ struct labyrinth_mempool_hdr {
 
 	/* Followed by the map words and objs[], cache-line aligned. */
 } __rte_cache_aligned;
-
-/** Tag written in an object's header area. */
-static inline uint64_t
-labyrinth_mempool_tag(uint32_t cookie, uint32_t idx)
-{
-	return ((uint64_t)cookie << 32) | idx;
-}
 
 /**
  * Name of the memzone holding a pool's shared header.

@@ -11,9 +11,10 @@
  *   -ENOBUFS with nothing taken), then claim bits starting at the calling
  *   lcore's own hint word: a whole word with one atomic exchange, or part
  *   of one with one CAS.
- * - enqueue: each object is identified by the record in its header
- *   padding (labyrinth_mempool_priv.h) and marked free with one atomic
- *   exchange, which rejects a foreign or double return; an EAL lcore then
+ * - enqueue: each object is identified by its address alone, in O(1)
+ *   (page table and chunks, labyrinth_mempool_priv.h), and marked free
+ *   with one atomic exchange on its byte of state[], which rejects a
+ *   foreign or double return; an EAL lcore then
  *   parks it among its pending returns, which share one map word and are
  *   put with one atomic OR when a return for another word comes or when
  *   the lcore next dequeues (word-batched returns).
@@ -37,7 +38,6 @@
 #include <rte_log.h>
 #include <rte_mempool.h>
 #include <rte_memzone.h>
-#include <rte_random.h>
 #include <rte_string_fns.h>
 #include <rte_telemetry.h>
 
@@ -85,28 +85,36 @@ slot_count(uint64_t *ctr, unsigned int lcore_id, uint64_t v)
 }
 
 /*
- * Record of a returned object and its index, or NULL if it is not an
- * object of this pool (see labyrinth_mempool_priv.h for why each test is
- * needed). The span test comes first so that a pointer far from the pool
- * is never dereferenced.
+ * Index of a returned object, from its address alone, in O(1): the page
+ * table gives the first chunk reaching into the object's granule, the
+ * object lies in it or in one of the few next ones (a granule holds the
+ * tail of one chunk and the head of the next, in practice), then one
+ * multiplication by the stride's reciprocal. False if obj is not exactly
+ * the start of an object of this pool. Reads only the pool header.
  */
-static inline struct labyrinth_mempool_objtag *
-obj_tag(const struct labyrinth_mempool_hdr *h, const void *obj, uint32_t *idx)
+static inline bool
+obj_index(const struct labyrinth_mempool_hdr *h, const void *obj,
+		uint32_t *idx)
 {
-	uintptr_t a = (uintptr_t)obj;
-	struct labyrinth_mempool_objtag *t;
-	uint32_t i;
+	uintptr_t a = (uintptr_t)obj, off, g = a - h->pg_base;
+	const struct labyrinth_mempool_chunk *c, *end;
+	uint64_t q;
 
-	if (unlikely(a - h->lo >= h->span ||
-			(a & (sizeof(uint64_t) - 1)) != 0))
-		return NULL;
-	t = (struct labyrinth_mempool_objtag *)(a - h->tag_off);
-	i = (uint32_t)t->tag;
-	if (unlikely((uint32_t)(t->tag >> 32) != h->cookie ||
-			i >= h->nb_objs || h->objs[i] != obj))
-		return NULL;
-	*idx = i;
-	return t;
+	g >>= h->pg_shift;
+	if (unlikely(a < h->pg_base || g >= h->nb_pg))
+		return false;
+	c = &h->chunks[h->pg_chunk[g]];
+	end = &h->chunks[h->nb_chunks];
+	while (c + 1 < end && c[1].lo <= a)
+		c++;
+	if (unlikely(a < c->lo))
+		return false;
+	off = a - c->lo;
+	q = rte_reciprocal_divide_u64(off, &h->recip);
+	if (unlikely(q >= c->count || q * h->stride != off))
+		return false;
+	*idx = c->first + (uint32_t)q;
+	return true;
 }
 
 /*
@@ -114,13 +122,13 @@ obj_tag(const struct labyrinth_mempool_hdr *h, const void *obj, uint32_t *idx)
  * Relaxed exchange: the state only decides which of two returns of the
  * same object wins, and an RMW gives exactly one winner in any order; the
  * object's contents are published by the map bits (put release, claim
- * acquire), not by this word.
+ * acquire), not by this byte.
  */
 static inline bool
-obj_set_free(struct labyrinth_mempool_objtag *t)
+obj_set_free(struct labyrinth_mempool_hdr *h, uint32_t idx)
 {
-	return lab_xchg(&t->state, LABYRINTH_MEMPOOL_OBJ_FREE, LAB_RELAXED) ==
-		LABYRINTH_MEMPOOL_OBJ_HELD;
+	return lab_xchg(&h->state[idx], LABYRINTH_MEMPOOL_OBJ_FREE,
+		LAB_RELAXED) == LABYRINTH_MEMPOOL_OBJ_HELD;
 }
 
 /* Slow path: log the first rejected return of a pool, once. */
@@ -167,7 +175,6 @@ static unsigned int
 put_objs(struct labyrinth_mempool_hdr *h, void * const *objs, unsigned int n,
 		unsigned int *foreign)
 {
-	struct labyrinth_mempool_objtag *t;
 	uint32_t idx[BATCH];
 	unsigned int done, i, lim, cnt, newly, ok = 0, bad = 0;
 
@@ -175,10 +182,9 @@ put_objs(struct labyrinth_mempool_hdr *h, void * const *objs, unsigned int n,
 		lim = RTE_MIN(n - done, (unsigned int)BATCH);
 		cnt = 0;
 		for (i = 0; i < lim; i++) {
-			t = obj_tag(h, objs[done + i], &idx[cnt]);
-			if (unlikely(t == NULL))
+			if (unlikely(!obj_index(h, objs[done + i], &idx[cnt])))
 				bad++;
-			else if (likely(obj_set_free(t)))
+			else if (likely(obj_set_free(h, idx[cnt])))
 				cnt++;
 		}
 		/* Bits first, then budget: the map's invariant. */
@@ -226,17 +232,15 @@ enqueue_lcore(struct labyrinth_mempool_hdr *h,
 		struct labyrinth_mempool_lcore *lc, void * const *objs,
 		unsigned int n)
 {
-	struct labyrinth_mempool_objtag *t;
 	unsigned int i, foreign = 0, doubles = 0;
 	uint32_t idx, w, cnt, newly = 0;
 
 	for (i = 0; i < n; i++) {
-		t = obj_tag(h, objs[i], &idx);
-		if (unlikely(t == NULL)) {
+		if (unlikely(!obj_index(h, objs[i], &idx))) {
 			foreign++;
 			continue;
 		}
-		if (unlikely(!obj_set_free(t))) {
+		if (unlikely(!obj_set_free(h, idx))) {
 			doubles++;
 			continue;
 		}
@@ -328,14 +332,11 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 		want = RTE_MIN(n - done, (unsigned int)BATCH);
 		got = labyrinth_map_claim(&h->map, &hint, idx, want);
 		for (i = 0; i < got; i++) {
-			void *obj = h->objs[idx[i]];
-
 			/* Held from now on. Relaxed: see obj_set_free(); the
 			 * claim (acquire) already ordered us after the put. */
-			lab_store(&((struct labyrinth_mempool_objtag *)
-				RTE_PTR_SUB(obj, h->tag_off))->state,
-				LABYRINTH_MEMPOOL_OBJ_HELD, LAB_RELAXED);
-			obj_table[done + i] = obj;
+			lab_store(&h->state[idx[i]], LABYRINTH_MEMPOOL_OBJ_HELD,
+				LAB_RELAXED);
+			obj_table[done + i] = h->objs[idx[i]];
 		}
 		if (unlikely(got < want)) {
 			/* Pathological churn moved the bits behind the scan:
@@ -382,21 +383,14 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	char mz_name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
 	struct labyrinth_mempool_hdr *h;
-	size_t words_sz, objs_sz, total;
+	size_t words_sz, objs_sz, state_sz, chunks_sz, pg_sz, total;
+	uint32_t max_chunks;
 	unsigned int i, nb_slots = RTE_MAX_LCORE + 1;
 	int socket_id, ret;
 
 	if (mp->size == 0 || mp->size > MAX_OBJS) {
 		MPL_LOG(ERR, "mempool %s: %u objects: the labyrinth driver "
 			"takes 1 .. %u", mp->name, mp->size, MAX_OBJS);
-		return -EINVAL;
-	}
-	if (mp->header_size < sizeof(struct rte_mempool_objhdr) +
-			sizeof(struct labyrinth_mempool_objtag) ||
-			mp->header_size % sizeof(uint64_t) != 0) {
-		MPL_LOG(ERR, "mempool %s: header of %u bytes leaves no room for "
-			"the object tag; RTE_MEMPOOL_F_NO_CACHE_ALIGN pools are "
-			"not supported", mp->name, mp->header_size);
 		return -EINVAL;
 	}
 	ret = labyrinth_mempool_mz_name(mz_name, sizeof(mz_name), mp);
@@ -407,7 +401,13 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 			RTE_CACHE_LINE_SIZE);
 	objs_sz = RTE_ALIGN_CEIL((size_t)mp->size * sizeof(void *),
 			RTE_CACHE_LINE_SIZE);
-	total = HDR_SIZE + words_sz + objs_sz;
+	state_sz = RTE_ALIGN_CEIL((size_t)mp->size, RTE_CACHE_LINE_SIZE);
+	max_chunks = RTE_MIN(mp->size, LABYRINTH_MEMPOOL_MAX_CHUNKS);
+	chunks_sz = RTE_ALIGN_CEIL(max_chunks *
+			sizeof(struct labyrinth_mempool_chunk),
+			RTE_CACHE_LINE_SIZE);
+	pg_sz = LABYRINTH_MEMPOOL_PG_ENTRIES * sizeof(uint32_t);
+	total = HDR_SIZE + words_sz + objs_sz + state_sz + chunks_sz + pg_sz;
 
 	socket_id = mp->socket_id;
 	if (socket_id == SOCKET_ID_ANY)
@@ -428,10 +428,15 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	h = mz->addr;
 	memset(h, 0, total);
 	h->objs = RTE_PTR_ADD(h, HDR_SIZE + words_sz);
-	h->cookie = (uint32_t)rte_rand() | 1u;
-	h->tag_off = mp->header_size;
+	h->state = RTE_PTR_ADD(h->objs, objs_sz);
+	h->chunks = RTE_PTR_ADD(h->state, state_sz);
+	h->pg_chunk = RTE_PTR_ADD(h->chunks, chunks_sz);
+	h->max_chunks = max_chunks;
+	h->pg_shift = LABYRINTH_MEMPOOL_PG_SHIFT_MIN;
+	h->stride = (uint32_t)(mp->header_size + mp->elt_size +
+			mp->trailer_size);
+	h->recip = rte_reciprocal_value_u64(h->stride);
 	h->size = mp->size;
-	h->lo = UINTPTR_MAX;
 	h->ops_index = mp->ops_index;
 	h->socket_id = mz->socket_id;
 	strlcpy(h->ops_name, rte_mempool_get_ops(mp->ops_index)->name,
@@ -480,27 +485,108 @@ struct populate_ctx {
 	void *obj_cb_arg;
 };
 
-/* Record each object (index, tag) before the helper enqueues it. */
+/*
+ * Add obj, index i, to the chunk table: extend the chunk populate is
+ * filling when obj comes one stride after its last object, else insert a
+ * new chunk in address order. False when the table is full.
+ */
+static bool
+record_chunk(struct labyrinth_mempool_hdr *h, uintptr_t obj, uint32_t i)
+{
+	struct labyrinth_mempool_chunk *c = h->chunks;
+	uint32_t k;
+
+	if (h->nb_chunks != 0) {
+		struct labyrinth_mempool_chunk *cur = &c[h->cur_chunk];
+
+		if (obj == cur->lo + (uintptr_t)cur->count * h->stride &&
+				i == cur->first + cur->count &&
+				(h->cur_chunk + 1 == h->nb_chunks ||
+				 obj < c[h->cur_chunk + 1].lo)) {
+			cur->count++;
+			return true;
+		}
+	}
+	if (h->nb_chunks == h->max_chunks)
+		return false;
+	for (k = h->nb_chunks; k > 0 && c[k - 1].lo > obj; k--)
+		c[k] = c[k - 1];
+	c[k].lo = obj;
+	c[k].first = i;
+	c[k].count = 1;
+	h->cur_chunk = k;
+	h->nb_chunks++;
+	return true;
+}
+
+/*
+ * Rebuild the page table over the chunks' address span: the smallest
+ * granule (2 MiB or more) for which LABYRINTH_MEMPOOL_PG_ENTRIES entries
+ * cover the span; entry g = the first chunk that reaches into granule g.
+ * Runs at the end of each populate call, before any object of it can be
+ * dequeued.
+ */
+static void
+build_page_table(struct labyrinth_mempool_hdr *h)
+{
+	const struct labyrinth_mempool_chunk *c = h->chunks;
+	uintptr_t base, end, span;
+	uint32_t shift = LABYRINTH_MEMPOOL_PG_SHIFT_MIN, g, k = 0;
+
+	if (h->nb_chunks == 0)
+		return;
+	/* up to the end of the memory being populated: the chunk being
+	 * filled grows into it before the next rebuild */
+	end = RTE_MAX(c[h->nb_chunks - 1].lo +
+		(uintptr_t)c[h->nb_chunks - 1].count * h->stride, h->pop_end);
+	base = c[0].lo & ~(((uintptr_t)1 << shift) - 1);
+	span = end - base;
+	while ((span >> shift) >= LABYRINTH_MEMPOOL_PG_ENTRIES) {
+		shift++;
+		base = c[0].lo & ~(((uintptr_t)1 << shift) - 1);
+		span = end - base;
+	}
+	h->nb_pg = (uint32_t)(span >> shift) + 1;
+	for (g = 0; g < h->nb_pg; g++) {
+		uintptr_t g_lo = base + ((uintptr_t)g << shift);
+
+		/* skip the chunks that end before this granule */
+		while (k + 1 < h->nb_chunks && c[k].lo +
+				(uintptr_t)c[k].count * h->stride <= g_lo)
+			k++;
+		h->pg_chunk[g] = k;
+	}
+	h->pg_base = base;
+	h->pg_shift = shift;
+}
+
+/* Record each object (index, chunk) before the helper enqueues it. */
 static void
 record_obj(struct rte_mempool *mp, void *arg, void *obj, rte_iova_t iova)
 {
 	struct populate_ctx *ctx = arg;
 	struct labyrinth_mempool_hdr *h = ctx->h;
-	struct labyrinth_mempool_objtag *t = RTE_PTR_SUB(obj, h->tag_off);
 	uint32_t i = h->nb_objs;
 
-	/* A full table or a misaligned object (cannot happen: max_objs and
-	 * alloc's header check prevent it) leaves the object untagged; the
-	 * helper's enqueue then rejects it as foreign. */
-	if (i < h->size && ((uintptr_t)t & (sizeof(uint64_t) - 1)) == 0) {
+	/* A full object or chunk table (cannot happen for the object table:
+	 * max_objs prevents it) leaves the object unknown: its enqueue is
+	 * rejected as foreign (logged), and the pool stays short of it. */
+	if (i < h->size && record_chunk(h, (uintptr_t)obj, i)) {
 		h->objs[i] = obj;
-		t->tag = labyrinth_mempool_tag(h->cookie, i);
 		/* The enqueue right after this callback makes it FREE. No
 		 * other thread can see the object yet: relaxed. */
-		lab_store(&t->state, LABYRINTH_MEMPOOL_OBJ_HELD, LAB_RELAXED);
+		lab_store(&h->state[i], LABYRINTH_MEMPOOL_OBJ_HELD, LAB_RELAXED);
 		/* Read relaxed by telemetry; the data path does not run
 		 * during populate. */
 		lab_store(&h->nb_objs, i + 1, LAB_RELAXED);
+		/* The helper enqueues each object right after this callback:
+		 * the page table must already cover it. Rebuilding it per
+		 * object would be quadratic, so only when a chunk starts. */
+		if (h->chunks[h->cur_chunk].count == 1)
+			build_page_table(h);
+	} else if (h->nb_chunks == h->max_chunks) {
+		MPL_LOG(ERR, "mempool %s: more than %u memory chunks",
+			mp->name, h->max_chunks);
 	}
 	ctx->obj_cb(mp, ctx->obj_cb_arg, obj, iova);
 }
@@ -516,17 +602,15 @@ labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
 		.obj_cb = obj_cb,
 		.obj_cb_arg = obj_cb_arg,
 	};
-	uintptr_t lo, hi, va = (uintptr_t)vaddr;
+	int ret;
 
 	if (!hdr_ok(h))
 		return bad_pool(mp);
-	/* Grow the address span before the helper enqueues anything. */
-	lo = RTE_MIN(h->lo, va);
-	hi = RTE_MAX(h->span != 0 ? h->lo + h->span : 0, va + len);
-	h->lo = lo;
-	h->span = hi - lo;
-	return rte_mempool_op_populate_helper(mp, 0, max_objs, vaddr, iova,
+	h->pop_end = RTE_MAX(h->pop_end, (uintptr_t)vaddr + len);
+	ret = rte_mempool_op_populate_helper(mp, 0, max_objs, vaddr, iova,
 			len, record_obj, &ctx);
+	build_page_table(h);
+	return ret;
 }
 
 static const struct rte_mempool_ops ops_labyrinth = {

@@ -70,10 +70,7 @@ mt_driver_count(const struct rte_mempool *mp)
 static inline uint32_t
 mt_state(const struct labyrinth_mempool_hdr *h, uint32_t i)
 {
-	const struct labyrinth_mempool_objtag *t =
-		RTE_PTR_SUB(h->objs[i], h->tag_off);
-
-	return t->state;
+	return h->state[i];
 }
 
 /*

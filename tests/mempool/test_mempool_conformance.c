@@ -376,16 +376,30 @@ test_bad_returns(void)
 }
 
 static int
-test_refused_flags(void)
+test_no_cache_align(void)
 {
 	struct rte_mempool *mp;
+	void *objs[100], *interior;
+	unsigned int i;
 
-	/* No header padding for the tag: populate must fail cleanly. */
-	mp = rte_mempool_create_empty("conf_noalign", 100, 64, 0, 0,
+	/* Objects are found by address alone: packed objects work too. */
+	mp = rte_mempool_create_empty("conf_noalign", 100, 72, 0, 0,
 			SOCKET_ID_ANY, RTE_MEMPOOL_F_NO_CACHE_ALIGN);
 	LT_ASSERT(mp != NULL, "create_empty");
 	LT_ASSERT(rte_mempool_set_ops_byname(mp, OPS, NULL) == 0, "ops");
-	LT_ASSERT(rte_mempool_populate_default(mp) < 0, "refused");
+	LT_ASSERT(rte_mempool_populate_default(mp) == 100, "populate");
+	LT_ASSERT(rte_mempool_get_bulk(mp, objs, 100) == 0, "get all");
+	LT_ASSERT(rte_mempool_get_bulk(mp, objs, 1) != 0, "empty");
+	/* a pointer inside an object is foreign: rejected, count unchanged */
+	interior = RTE_PTR_ADD(objs[3], 8);
+	LT_ASSERT(rte_mempool_ops_enqueue_bulk(mp, &interior, 1) != 0,
+		"interior rejected");
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), 0, "nothing added");
+	for (i = 0; i < 100; i++)
+		LT_ASSERT(objs[i] != NULL, "object %u", i);
+	rte_mempool_put_bulk(mp, objs, 100);
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), 100, "all back");
+	LT_ASSERT(mt_audit(mp) == 0, "audit");
 	rte_mempool_free(mp);
 	LT_ASSERT_EQ(labyrinth_mempool_check(NULL), -EINVAL, "NULL check");
 	return 0;
@@ -400,7 +414,7 @@ main(int argc, char **argv)
 	LT_RUN(test_sizes, failures);
 	LT_RUN(test_pktmbuf, failures);
 	LT_RUN(test_bad_returns, failures);
-	LT_RUN(test_refused_flags, failures);
+	LT_RUN(test_no_cache_align, failures);
 	rte_eal_cleanup();
 	return failures == 0 ? 0 : 1;
 }
