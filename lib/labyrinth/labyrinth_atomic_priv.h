@@ -20,7 +20,6 @@
 #define LAB_RELAXED __ATOMIC_RELAXED
 #define LAB_ACQUIRE __ATOMIC_ACQUIRE
 #define LAB_RELEASE __ATOMIC_RELEASE
-#define LAB_ACQ_REL __ATOMIC_ACQ_REL
 
 #define lab_load(p, mo) __atomic_load_n((p), (mo))
 #define lab_store(p, v, mo) __atomic_store_n((p), (v), (mo))
@@ -28,7 +27,6 @@
 #define lab_fetch_add(p, v, mo) __atomic_fetch_add((p), (v), (mo))
 #define lab_fetch_sub(p, v, mo) __atomic_fetch_sub((p), (v), (mo))
 #define lab_fetch_or(p, v, mo) __atomic_fetch_or((p), (v), (mo))
-#define lab_fetch_and(p, v, mo) __atomic_fetch_and((p), (v), (mo))
 /* Strong CAS; *expected is updated with the current value on failure. */
 #define lab_cas(p, expected, desired, mo_ok, mo_fail) \
 	__atomic_compare_exchange_n((p), (expected), (desired), false, \

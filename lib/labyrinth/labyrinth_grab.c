@@ -217,7 +217,8 @@ cache_flush_n(struct labyrinth *lab, struct lab_lcore *lc, uint32_t n)
 	lab_counter_add(&lc->cnt.cache_flushes, 1);
 }
 
-void
+/* Give all of lc's cached pages and tokens back to its zone's map. */
+static void
 lab_cache_drain(struct labyrinth *lab, struct lab_lcore *lc)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];

@@ -166,9 +166,6 @@ int lab_topology_socket_of_lcore(unsigned int lcore_id);
 /* labyrinth_telemetry.c */
 void lab_telemetry_register(void);
 
-/* labyrinth_grab.c */
-void lab_cache_drain(struct labyrinth *lab, struct lab_lcore *lc);
-
 /* Locate page p: zone index, zone page index. -EINVAL if foreign/interior. */
 static inline int
 lab_locate(const struct labyrinth *lab, const void *p, unsigned int *zi,
