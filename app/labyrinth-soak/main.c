@@ -197,6 +197,25 @@ drain_inbox(struct soak_lcore *s)
 		}
 }
 
+/*
+ * End of a run, on every lcore: free our own blocks, then, once nobody
+ * sends any more (barrier), drain the inbox.
+ */
+static void
+give_back(struct soak_lcore *s, unsigned int lcore)
+{
+	while (s->nb_held > 0) {
+		struct held h = s->held[--s->nb_held];
+
+		s->held_pages -= UINT64_C(1) << h.order;
+		check_block(s, h.p, h.order, lcore);
+		free_block(s, h.p, h.order);
+	}
+	barrier();
+	drain_inbox(s);
+	barrier();
+}
+
 /* One operation: a grab, or a free (local or handed to another lcore). */
 static void
 one_op(struct soak_lcore *s, unsigned int lcore)
@@ -259,18 +278,7 @@ worker(void *arg)
 		if (__atomic_load_n(&stop, __ATOMIC_ACQUIRE))
 			break;
 	}
-	/* Give everything back: first our own blocks, then, once nobody
-	 * sends any more, the inbox. */
-	while (s->nb_held > 0) {
-		struct held h = s->held[--s->nb_held];
-
-		s->held_pages -= UINT64_C(1) << h.order;
-		check_block(s, h.p, h.order, lcore);
-		free_block(s, h.p, h.order);
-	}
-	barrier();
-	drain_inbox(s);
-	barrier();
+	give_back(s, lcore);
 	return 0;
 }
 
@@ -470,20 +478,7 @@ main(int argc, char **argv)
 		if (__atomic_load_n(&stop, __ATOMIC_RELAXED))
 			break;
 	}
-	{
-		struct soak_lcore *s = &state[lcore];
-
-		while (s->nb_held > 0) {
-			struct held h = s->held[--s->nb_held];
-
-			s->held_pages -= UINT64_C(1) << h.order;
-			check_block(s, h.p, h.order, lcore);
-			free_block(s, h.p, h.order);
-		}
-		barrier();
-		drain_inbox(s);
-		barrier();
-	}
+	give_back(&state[lcore], lcore);
 	/* >8 */
 	rte_eal_mp_wait_lcore();
 	t_end = rte_get_timer_cycles();
