@@ -399,6 +399,8 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 		p = lab_page_addr(lab, zn, idx);
 	}
 	mark_held(zn, idx, 0, lc->lcore_id, lab_now());
+	/* Per-lcore counters, single writer: relaxed load + store (see
+	 * lab_counter_add), no locked instruction. */
 	lab_counter_add(&lc->cnt.alloc_ok, 1);
 	if (unlikely(dip))
 		lab_counter_add(&lc->cnt.reserve_dips, 1);
@@ -711,6 +713,7 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 	if (likely(lab != NULL)) {
 		lc = my_lcore(lab);
 		if (likely(lc != NULL && free_fast(lab, lc, page))) {
+			/* Single writer: relaxed (see lab_counter_add). */
 			lab_counter_add(&lc->cnt.frees, 1);
 			return 0;
 		}
