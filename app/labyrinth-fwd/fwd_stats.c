@@ -365,6 +365,35 @@ fwd_json_write(const char *path, const struct fwd_snapshot *s)
 
 /* ---- telemetry ---- */
 
+/*
+ * Common start of both handlers: a snapshot taken under the control lock
+ * (held until tel_end()), or -ENOMEM / -EAGAIN (not running yet).
+ */
+static int
+tel_begin(struct fwd_snapshot **sp)
+{
+	struct fwd_snapshot *s = malloc(sizeof(*s));
+
+	if (s == NULL)
+		return -ENOMEM;
+	fwd_ctl_lock();
+	if (!fwd.tel_ready) {
+		fwd_ctl_unlock();
+		free(s);
+		return -EAGAIN;
+	}
+	fwd_snapshot(s);
+	*sp = s;
+	return 0;
+}
+
+static void
+tel_end(struct fwd_snapshot *s)
+{
+	fwd_ctl_unlock();
+	free(s);
+}
+
 static int
 tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 		struct rte_tel_data *d)
@@ -373,17 +402,10 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 	struct labyrinth_stats ls;
 	unsigned int lcore, sk;
 	uint64_t mb_free = 0, mb_size = 0;
-	int ret = 0;
+	int ret = tel_begin(&s);
 
-	s = malloc(sizeof(*s));
-	if (s == NULL)
-		return -ENOMEM;
-	fwd_ctl_lock();
-	if (!fwd.tel_ready) {
-		ret = -EAGAIN;
-		goto out;
-	}
-	fwd_snapshot(s);
+	if (ret != 0)
+		return ret;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "mode", fwd_mode_name(fwd.opts.mode));
 	rte_tel_data_add_dict_u64(d, "elapsed_ms",
@@ -427,10 +449,8 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused,
 		if (rte_tel_data_add_dict_container(d, name, l, 0) != 0)
 			rte_tel_data_free(l);
 	}
-out:
-	fwd_ctl_unlock();
-	free(s);
-	return ret;
+	tel_end(s);
+	return 0;
 }
 
 static int
@@ -439,17 +459,10 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused,
 {
 	struct fwd_snapshot *s;
 	unsigned int p;
-	int ret = 0;
+	int ret = tel_begin(&s);
 
-	s = malloc(sizeof(*s));
-	if (s == NULL)
-		return -ENOMEM;
-	fwd_ctl_lock();
-	if (!fwd.tel_ready) {
-		ret = -EAGAIN;
-		goto out;
-	}
-	fwd_snapshot(s);
+	if (ret != 0)
+		return ret;
 	rte_tel_data_start_dict(d);
 	for (p = 0; p < FWD_MAX_PORTS; p++) {
 		struct rte_tel_data *t;
@@ -480,10 +493,8 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused,
 		if (rte_tel_data_add_dict_container(d, name, t, 0) != 0)
 			rte_tel_data_free(t);
 	}
-out:
-	fwd_ctl_unlock();
-	free(s);
-	return ret;
+	tel_end(s);
+	return 0;
 }
 
 void
