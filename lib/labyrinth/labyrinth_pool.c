@@ -514,7 +514,6 @@ labyrinth_create(const struct labyrinth_conf *conf)
 		cursor += lc_sz;
 		slot++;
 	}
-	lab->nb_lcores = nb_lcores;
 	/* Publication to other threads and processes is by the memzone
 	 * lookup, which takes EAL's memzone lock after this store; the magic
 	 * is written last so that a half-built labyrinth never validates. */

@@ -134,7 +134,6 @@ struct labyrinth {
 	uint32_t flags;
 	int conf_socket;             /**< conf.socket_id */
 	uint32_t nb_zones;
-	uint32_t nb_lcores;          /**< lcores with a slot */
 	/* No rte_memzone pointers here: EAL's memzone table is mapped at
 	 * another address in secondary processes; memzones are found by name. */
 	uint64_t metadata_bytes;     /**< header + map + owner record bytes */
