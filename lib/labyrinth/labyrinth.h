@@ -21,6 +21,14 @@
  * owner (an lcore id, or LABYRINTH_OWNER_NON_EAL) until it is freed; any
  * thread may free it.
  *
+ * Bad frees: a second free of a page that nobody grabbed again, an
+ * interior pointer, a wrong order and a foreign pointer are rejected
+ * (-EALREADY / -EINVAL) and change nothing, in every pool. Two frees of one
+ * page *racing each other* are arbitrated (exactly one wins) only in pools
+ * created with LABYRINTH_F_STRICT, which pay one locked instruction per
+ * free for it; default pools take no locked instruction on any cached path
+ * and, like rte_mempool, leave racing double frees undefined.
+ *
  * Each EAL lcore has a private cache of pages of its own socket's zone
  * (conf.cache_size pages). An empty cache is refilled by claiming the free
  * bits of whole map words, one atomic operation per word; a full cache
@@ -98,8 +106,19 @@ extern "C" {
  */
 /** Poison freed pages; verify the poison when a page is grabbed. */
 #define LABYRINTH_F_DEBUG (1u << 0)
+/**
+ * Arbitrate racing frees exactly: every free releases the page's owner
+ * record with one single-shot atomic compare-and-swap, so of two frees of
+ * one page racing on two threads exactly one returns 0 and the other
+ * -EALREADY. Costs one locked instruction per free. Without this flag
+ * (default pools) the cached paths take no locked instruction at all and
+ * every sequential bad free is still rejected, but two frees of one page
+ * racing each other are not arbitrated: like rte_mempool, the pool then
+ * trusts the program not to do that.
+ */
+#define LABYRINTH_F_STRICT (1u << 1)
 /** Every valid creation flag. */
-#define LABYRINTH_F_MASK LABYRINTH_F_DEBUG
+#define LABYRINTH_F_MASK (LABYRINTH_F_DEBUG | LABYRINTH_F_STRICT)
 /** @} */
 
 /** Byte written over a freed page in LABYRINTH_F_DEBUG mode. */
@@ -292,9 +311,11 @@ unsigned int labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp,
  *   The page.
  * @return
  *   0; -EALREADY if the page is not held (double free); -EINVAL if lab or
- *   page is NULL, page is not the start of a page of this labyrinth, or
- *   was grabbed as a block of another order. A rejected free changes
- *   nothing but the bad_frees counter.
+ *   page is NULL, lab was destroyed, page is not the start of a page of
+ *   this labyrinth, lies inside a held block, or was grabbed as a block of
+ *   another order. A rejected free changes nothing but the bad_frees
+ *   counter. Two frees of one page racing each other: see
+ *   LABYRINTH_F_STRICT.
  */
 int labyrinth_free_page(struct labyrinth *lab, void *page);
 

@@ -12,13 +12,23 @@
  *   map -> cache   refill: budget taken from the zone counter above the
  *                  reserve, then whole words claimed (one atomic a word)
  *   cache -> held  pop; owner record stored (the page is ours alone)
- *   held -> cache  owner record CAS HEAD -> FREE (arbitrates racing double
- *                  frees), then push; a full cache flushes half to the map
+ *   held -> cache  owner record HEAD -> FREE, then push; a full cache
+ *                  flushes half to the map
+ *   held -> map    record released, bits set, then budget given back
  *   cache -> map   bits set (one atomic a word), then budget given back
  *   map -> held    cache-less lcores, non-EAL threads, remote zones, blocks
  *
  * Pages in caches were taken above the reserve, so a normal grab from a
  * cache can never take a zone below its min watermark.
+ *
+ * Releasing the owner record is a plain load, check and store in default
+ * pools: no locked instruction on any cached path, and every sequential bad
+ * free (a second free of a page nobody grabbed again, an interior pointer,
+ * a wrong order, a foreign pointer) still finds the record that rejects it.
+ * LABYRINTH_F_STRICT pools release it with one single-shot CAS instead: of
+ * two racing frees exactly one wins. The record's generation (changed by
+ * every grab) makes a free that read the record before the page was freed
+ * and grabbed again fail its CAS instead of freeing the new incarnation.
  */
 
 #include <errno.h>
@@ -34,6 +44,19 @@
 
 /* Cache-less lcores take budget in batches of this many pages. */
 #define TOKEN_BATCH 32u
+
+/*
+ * Budget a cache-less lcore takes in advance: a batch above the low
+ * watermark, one page at or below it, where tokens would hide free pages
+ * from other lcores (see keep_page()). Relaxed: a counter snapshot that only
+ * sizes the request.
+ */
+static inline uint32_t
+token_batch(const struct lab_zone *zn)
+{
+	return lab_load(&zn->map.avail, LAB_RELAXED) > (int64_t)zn->low ?
+		TOKEN_BATCH : 1;
+}
 
 /* Map search start of threads without an lcore slot (thread-local). */
 static RTE_DEFINE_PER_LCORE(uint32_t, anon_hint);
@@ -100,23 +123,68 @@ zone_index(const struct labyrinth *lab, const struct lab_zone *zn,
 			(uintptr_t)zn->seg[s].base) >> lab->page_shift);
 }
 
-/* Record the new owner of a block. */
+/*
+ * Record the new owner of a block: its head record only, the generation
+ * moved on. No locked instruction in either mode: a FREE record has no
+ * other writer (a strict free's CAS expects a HEAD record and fails on it).
+ */
 static inline void
 mark_held(struct lab_zone *zn, uint32_t idx, unsigned int order,
 		unsigned int owner, uint32_t stamp)
 {
-	uint32_t i;
+	uint64_t *r = &zn->meta[idx];
 
-	/* Relaxed: the block is ours alone (its bits were claimed with
-	 * acquire, or it came from our own cache); readers are owner queries
-	 * (snapshots) and a later free, which reaches this thread's store
-	 * through the caller's own hand-off of the pointer. */
-	lab_store(&zn->meta[idx], lab_meta_make(LAB_PG_HEAD, order, owner,
+	/* Relaxed load and store: the block is ours alone (its bits were
+	 * claimed with acquire, or it came from our own cache); readers are
+	 * owner queries (snapshots) and a later free, which reaches this
+	 * store through the caller's own hand-off of the pointer. */
+	lab_store(r, lab_meta_next(lab_load(r, LAB_RELAXED), order, owner,
 			stamp), LAB_RELAXED);
-	for (i = 1; i < (UINT32_C(1) << order); i++)
-		/* Relaxed: as for the head. */
-		lab_store(&zn->meta[idx + i], lab_meta_make(LAB_PG_TAIL, order,
-				owner, stamp), LAB_RELAXED);
+}
+
+/* Why the record m of page idx does not let a free of that order go. */
+static __rte_noinline int
+bad_record(const struct lab_zone *zn, uint32_t idx, uint64_t m)
+{
+	if (lab_meta_state(m) == LAB_PG_HEAD)
+		return -EINVAL; /* held, but with another order */
+	/* Not a head: inside a held block (interior pointer), or free. */
+	return lab_find_head(zn, idx) >= 0 ? -EINVAL : -EALREADY;
+}
+
+/*
+ * Release the owner record of the block of 2^order pages at idx: 0, or
+ * -EALREADY / -EINVAL with nothing changed. Default pools: plain load and
+ * store (racing frees of one page are not arbitrated, as documented).
+ * LABYRINTH_F_STRICT: one single-shot CAS; failing it means another free
+ * took this incarnation, so -EALREADY, never a retry on a newer record.
+ */
+static __rte_always_inline int
+release_record(const struct labyrinth *lab, struct lab_zone *zn,
+		uint32_t idx, unsigned int order)
+{
+	uint64_t *r = &zn->meta[idx];
+	/* Relaxed: the record is ours to check (default), or the CAS below
+	 * decides (strict). */
+	uint64_t m = lab_load(r, LAB_RELAXED);
+
+	if (unlikely(lab_meta_state(m) != LAB_PG_HEAD ||
+			lab_meta_order(m) != order))
+		return bad_record(zn, idx, m);
+	if (unlikely(lab->flags & LABYRINTH_F_STRICT)) {
+		/* Arbitrates racing frees: exactly one CAS from this record
+		 * wins. Relaxed on success: the record publishes nothing (the
+		 * map put, or our own cache, orders the page itself); relaxed
+		 * on failure: we report and do not look again. */
+		if (!lab_cas(r, &m, lab_meta_freed(m), LAB_RELAXED,
+				LAB_RELAXED))
+			return -EALREADY;
+		return 0;
+	}
+	/* Relaxed plain store: default pools do not arbitrate racing frees;
+	 * readers are snapshots (queries) and our own later grab. */
+	lab_store(r, lab_meta_freed(m), LAB_RELAXED);
+	return 0;
 }
 
 /* Poison check and zeroing of a freshly grabbed block. */
@@ -171,7 +239,7 @@ claim_one(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx)
 /*
  * Refill lc's cache from its zone, above the reserve. Returns pages added.
  */
-static uint32_t
+static __rte_noinline uint32_t
 cache_refill(struct labyrinth *lab, struct lab_lcore *lc, uint32_t want)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
@@ -196,7 +264,7 @@ cache_refill(struct labyrinth *lab, struct lab_lcore *lc, uint32_t want)
 }
 
 /* Give the n oldest cached pages of lc back to the map. */
-static void
+static __rte_noinline void
 cache_flush_n(struct labyrinth *lab, struct lab_lcore *lc, uint32_t n)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
@@ -240,20 +308,15 @@ zone_take(struct lab_zone *zn, uint32_t *hint, unsigned int order,
 		int64_t floor)
 {
 	uint32_t n = UINT32_C(1) << order, i;
-	int64_t first;
 
+	if (order > 0)
+		return labyrinth_map_take_block(&zn->map, hint, order, floor);
 	if (labyrinth_map_reserve(&zn->map, n, floor) != 0)
 		return -1;
-	if (order == 0) {
-		if (claim_one(&zn->map, hint, &i) == 1)
-			return i;
-		first = -1;
-	} else {
-		first = labyrinth_map_claim_block(&zn->map, hint, order);
-	}
-	if (first < 0)
-		labyrinth_map_unreserve(&zn->map, n);
-	return first;
+	if (claim_one(&zn->map, hint, &i) == 1)
+		return i;
+	labyrinth_map_unreserve(&zn->map, n);
+	return -1;
 }
 
 /*
@@ -380,7 +443,7 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 
 		if (unlikely(tokens == 0)) {
 			tokens = labyrinth_map_reserve_upto(&zn->map,
-					TOKEN_BATCH, zn->reserve);
+					token_batch(zn), zn->reserve);
 			if (tokens == 0)
 				return grab_from_maps(lab, lc, gfp, 0);
 		} else if (unlikely(!above_min(zn, tokens))) {
@@ -416,7 +479,7 @@ alloc_page_slow(struct labyrinth *lab, unsigned int gfp)
 	struct lab_lcore *lc;
 	void *p;
 
-	if (unlikely(lab == NULL || (gfp & ~LABYRINTH_GFP_MASK) != 0)) {
+	if (unlikely(!lab_live(lab) || (gfp & ~LABYRINTH_GFP_MASK) != 0)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -489,7 +552,7 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 	struct lab_lcore *lc;
 	void *p;
 
-	if (likely(lab != NULL && gfp <= LABYRINTH_GFP_ATOMIC)) {
+	if (likely(lab_live(lab) && gfp <= LABYRINTH_GFP_ATOMIC)) {
 		lc = my_lcore(lab);
 		if (likely(lc != NULL)) {
 			p = alloc_fast(lab, lc);
@@ -516,7 +579,7 @@ labyrinth_alloc_pages(struct labyrinth *lab, unsigned int gfp,
 	struct lab_lcore *lc;
 	void *p;
 
-	if (unlikely(lab == NULL || (gfp & ~LABYRINTH_GFP_MASK) != 0 ||
+	if (unlikely(!lab_live(lab) || (gfp & ~LABYRINTH_GFP_MASK) != 0 ||
 			order > LABYRINTH_MAX_ORDER)) {
 		rte_errno = EINVAL;
 		return NULL;
@@ -534,6 +597,60 @@ labyrinth_alloc_pages(struct labyrinth *lab, unsigned int gfp,
 	return p;
 }
 
+/*
+ * Keep an order-0 page of lc's own zone whose record was released: in the
+ * cache (a full cache flushes half first), or, cache-less, back in the map
+ * with its budget kept as a token. At or below the low watermark a
+ * cache-less lcore gives its tokens back instead, so that free pages are
+ * not hidden from other lcores' GFP_ATOMIC grabs.
+ */
+static __rte_always_inline void
+keep_page(struct labyrinth *lab, struct lab_lcore *lc, struct lab_zone *zn,
+		uint32_t idx, void *p)
+{
+	uint32_t len, tokens;
+
+	if (likely(lc->size != 0)) {
+		len = lc->len;
+		if (unlikely(len == lc->size)) {
+			cache_flush_n(lab, lc, RTE_MAX(lc->size / 2, 1u));
+			len = lc->len;
+		}
+		lc->cache[len] = p;
+		/* Relaxed: single writer, see cache_refill(). */
+		lab_store(&lc->len, len + 1, LAB_RELAXED);
+		return;
+	}
+	/* Release: the page's contents (poison included) and our record
+	 * release happen-before the next claimer's acquire. */
+	lab_fetch_or(&zn->map.words[idx / LABYRINTH_MAP_WORD_BITS].bits,
+		UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS), LAB_RELEASE);
+	tokens = lc->tokens + 1;
+	/* Relaxed: a counter snapshot (see above_min()). */
+	if (unlikely(lab_load(&zn->map.avail, LAB_RELAXED) <=
+			(int64_t)zn->low)) {
+		labyrinth_map_unreserve(&zn->map, tokens);
+		tokens = 0;
+	} else if (unlikely(tokens > 2 * TOKEN_BATCH)) {
+		labyrinth_map_unreserve(&zn->map, TOKEN_BATCH);
+		tokens -= TOKEN_BATCH;
+	}
+	/* Relaxed: single writer, see cache_refill(). */
+	lab_store(&lc->tokens, tokens, LAB_RELAXED);
+}
+
+/*
+ * Whether a freed order-0 page of zone zn goes back to the map rather than
+ * to the freeing lcore: the zone is below its min watermark, where every
+ * lcore's GFP_ATOMIC grabs must reach it. Relaxed: a snapshot (see
+ * above_min()).
+ */
+static inline bool
+below_min(const struct lab_zone *zn)
+{
+	return lab_load(&zn->map.avail, LAB_RELAXED) < (int64_t)zn->reserve;
+}
+
 /* Free a block; validated, all-or-nothing. Counts only bad frees. */
 static int
 free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
@@ -541,78 +658,21 @@ free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 {
 	struct lab_zone *zn;
 	unsigned int z;
-	uint32_t idx, i;
-	uint64_t m;
+	uint32_t idx;
+	int ret;
 
-	zn = lc != NULL ? &lab->zone[lc->zone] : NULL;
-	if (likely(zn != NULL && zn->nb_segs == 1 &&
-			(char *)p >= zn->lo && (char *)p < zn->hi)) {
-		uintptr_t off = (uintptr_t)p - (uintptr_t)zn->lo;
-
-		/* the caller's own zone, one memzone: no search */
-		if (unlikely(off & (lab->page_size - 1)))
-			goto bad_inval;
-		z = lc->zone;
-		idx = (uint32_t)(off >> lab->page_shift);
-	} else {
-		if (unlikely(lab_locate(lab, p, &z, &idx, true) != 0))
-			goto bad_inval;
-		zn = &lab->zone[z];
+	if (unlikely(lab_locate(lab, p, &z, &idx, true) != 0))
+		goto bad_inval;
+	zn = &lab->zone[z];
+	ret = release_record(lab, zn, idx, order);
+	if (unlikely(ret != 0)) {
+		CNT_ADD(lab, lc, bad_frees, 1);
+		return ret;
 	}
-	/* Relaxed: the CAS below decides; this is its first guess. */
-	m = lab_load(&zn->meta[idx], LAB_RELAXED);
-	do {
-		if (unlikely(lab_meta_state(m) == LAB_PG_FREE)) {
-			CNT_ADD(lab, lc, bad_frees, 1);
-			return -EALREADY;
-		}
-		if (unlikely(lab_meta_state(m) != LAB_PG_HEAD ||
-				lab_meta_order(m) != order))
-			goto bad_inval;
-		/* The CAS arbitrates racing frees of one page: exactly one wins,
-		 * the others see FREE and report -EALREADY. Relaxed on success:
-		 * the record publishes nothing (the map put, or our own cache,
-		 * orders the page itself); relaxed on failure: we re-check the
-		 * fresh value. Lock-free: a failure means another free won. */
-	} while (!lab_cas(&zn->meta[idx], &m, 0, LAB_RELAXED, LAB_RELAXED));
-	for (i = 1; i < (UINT32_C(1) << order); i++)
-		/* Relaxed: we own the tails until the map put below. */
-		lab_store(&zn->meta[idx + i], 0, LAB_RELAXED);
 	if (unlikely(lab->flags & LABYRINTH_F_DEBUG))
 		memset(p, LABYRINTH_POISON, (size_t)lab->page_size << order);
-
-	/* Own zone, and the zone above its reserve: keep the page (cache or
-	 * token). At or below min, it goes back to the map, where every
-	 * lcore's GFP_ATOMIC grabs can reach it. Relaxed load: a snapshot
-	 * (see above_min()). */
-	if (order == 0 && lc != NULL && z == lc->zone &&
-			likely(lab_load(&zn->map.avail, LAB_RELAXED) >=
-				(int64_t)zn->reserve)) {
-		if (lc->size != 0) {
-			uint32_t len = lc->len;
-
-			if (unlikely(len == lc->size)) {
-				cache_flush_n(lab, lc, RTE_MAX(lc->size / 2, 1u));
-				len = lc->len;
-			}
-			lc->cache[len] = p;
-			/* Relaxed: single writer, see cache_refill(). */
-			lab_store(&lc->len, len + 1, LAB_RELAXED);
-			return 0;
-		}
-		uint32_t tokens = lc->tokens + 1;
-
-		/* Release: the page's contents (poison included) and our owner
-		 * record reset happen-before the next claimer's acquire. */
-		lab_fetch_or(&zn->map.words[idx / LABYRINTH_MAP_WORD_BITS].bits,
-			UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS),
-			LAB_RELEASE);
-		if (unlikely(tokens > 2 * TOKEN_BATCH)) {
-			labyrinth_map_unreserve(&zn->map, TOKEN_BATCH);
-			tokens -= TOKEN_BATCH;
-		}
-		/* Relaxed: single writer (see cache_refill()). */
-		lab_store(&lc->tokens, tokens, LAB_RELAXED);
+	if (order == 0 && lc != NULL && z == lc->zone && !below_min(zn)) {
+		keep_page(lab, lc, zn, idx, p);
 		return 0;
 	}
 	labyrinth_map_unreserve(&zn->map,
@@ -630,7 +690,7 @@ labyrinth_free_pages(struct labyrinth *lab, void *page, unsigned int order)
 	struct lab_lcore *lc;
 	int ret;
 
-	if (unlikely(lab == NULL))
+	if (unlikely(!lab_live(lab)))
 		return -EINVAL;
 	lc = my_lcore(lab);
 	if (unlikely(page == NULL || order > LABYRINTH_MAX_ORDER)) {
@@ -644,64 +704,36 @@ labyrinth_free_pages(struct labyrinth *lab, void *page, unsigned int order)
 }
 
 /*
- * The common single-page free: an lcore with a slot frees a held single
- * page of its own zone (one memzone), no debug poison, and its cache has
- * room (or it has no cache). Returns false, having changed nothing, when
- * that is not the case or the owner record is not a held single page: the
- * caller then takes the general path, which validates from scratch.
- * Counts nothing: the caller counts the free.
+ * The common single-page free: an lcore with a slot frees a page of its own
+ * zone (one memzone), no debug poison. Returns 1 when done, a negative
+ * errno when the record rejects the free (nothing changed), or 0, having
+ * changed nothing, when the page is not for this path: the caller then
+ * takes the general one. Counts nothing: the caller does.
  */
-static __rte_always_inline bool
+static __rte_always_inline int
 free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
 	uintptr_t off = (uintptr_t)page - (uintptr_t)zn->lo;
-	uint32_t idx, len = lc->len, tokens;
-	uint64_t m;
+	uint32_t idx;
+	int ret;
 
 	if (unlikely(zn->nb_segs != 1 ||
 			off >= (uintptr_t)(zn->hi - zn->lo) ||
 			(off & (lab->page_size - 1)) != 0 ||
-			(lc->size != 0 && len >= lc->size) ||
 			(lab->flags & LABYRINTH_F_DEBUG)))
-		return false;
+		return 0;
 	idx = (uint32_t)(off >> lab->page_shift);
-	/* Relaxed: the CAS decides (see free_block()). */
-	m = lab_load(&zn->meta[idx], LAB_RELAXED);
-	/* As in free_block(): the CAS arbitrates racing frees of one page;
-	 * relaxed on success and failure (after a failure the general path
-	 * re-reads the record). */
-	if (unlikely((m & 0xff) != LAB_PG_HEAD ||
-			!lab_cas(&zn->meta[idx], &m, 0, LAB_RELAXED,
-				LAB_RELAXED)))
-		return false;
-	/* Relaxed: see above_min(). */
-	if (unlikely(lab_load(&zn->map.avail, LAB_RELAXED) <
-			(int64_t)zn->reserve)) {
-		/* The zone is below min: straight back to the map. */
+	ret = release_record(lab, zn, idx, 0);
+	if (unlikely(ret != 0))
+		return ret;
+	if (unlikely(below_min(zn))) {
 		labyrinth_map_unreserve(&zn->map,
 			labyrinth_map_put_block(&zn->map, idx, 0));
-		return true;
+		return 1;
 	}
-	if (likely(lc->size != 0)) {
-		lc->cache[len] = page;
-		/* Relaxed: single writer, see cache_refill(). */
-		lab_store(&lc->len, len + 1, LAB_RELAXED);
-		return true;
-	}
-	/* Cache-less: set the bit, keep the budget as a token. Release: the
-	 * page's contents and our record reset happen-before the next
-	 * claimer's acquire. */
-	lab_fetch_or(&zn->map.words[idx / LABYRINTH_MAP_WORD_BITS].bits,
-		UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS), LAB_RELEASE);
-	tokens = lc->tokens + 1;
-	if (unlikely(tokens > 2 * TOKEN_BATCH)) {
-		labyrinth_map_unreserve(&zn->map, TOKEN_BATCH);
-		tokens -= TOKEN_BATCH;
-	}
-	/* Relaxed: single writer, see cache_refill(). */
-	lab_store(&lc->tokens, tokens, LAB_RELAXED);
-	return true;
+	keep_page(lab, lc, zn, idx, page);
+	return 1;
 }
 
 /* fast path */
@@ -709,13 +741,21 @@ int
 labyrinth_free_page(struct labyrinth *lab, void *page)
 {
 	struct lab_lcore *lc;
+	int ret;
 
-	if (likely(lab != NULL)) {
+	if (likely(lab_live(lab))) {
 		lc = my_lcore(lab);
-		if (likely(lc != NULL && free_fast(lab, lc, page))) {
+		if (likely(lc != NULL)) {
+			ret = free_fast(lab, lc, page);
 			/* Single writer: relaxed (see lab_counter_add). */
-			lab_counter_add(&lc->cnt.frees, 1);
-			return 0;
+			if (likely(ret == 1)) {
+				lab_counter_add(&lc->cnt.frees, 1);
+				return 0;
+			}
+			if (ret < 0) {
+				lab_counter_add(&lc->cnt.bad_frees, 1);
+				return ret;
+			}
 		}
 	}
 	return labyrinth_free_pages(lab, page, 0);
@@ -729,7 +769,7 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 	unsigned int i;
 	uint32_t len;
 
-	if (unlikely(lab == NULL || pages == NULL ||
+	if (unlikely(!lab_live(lab) || pages == NULL ||
 			(gfp & ~LABYRINTH_GFP_MASK) != 0)) {
 		rte_errno = EINVAL;
 		return 0;
@@ -795,15 +835,17 @@ labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
 	struct lab_lcore *lc;
 	unsigned int i, ok = 0;
 
-	if (unlikely(lab == NULL || pages == NULL))
+	if (unlikely(!lab_live(lab) || pages == NULL))
 		return 0;
 	lc = my_lcore(lab);
 	for (i = 0; i < n; i++) {
-		if (likely(lc != NULL && free_fast(lab, lc, pages[i]))) {
+		int ret = lc != NULL ? free_fast(lab, lc, pages[i]) : 0;
+
+		if (likely(ret == 1)) {
 			ok++;
 			continue;
 		}
-		if (unlikely(pages[i] == NULL)) {
+		if (unlikely(ret < 0 || pages[i] == NULL)) {
 			CNT_ADD(lab, lc, bad_frees, 1);
 			continue;
 		}

@@ -11,11 +11,15 @@
  *   previous holder wrote to the item (page contents, poison, owner record)
  *   happens-before the new holder's use of it.
  * - A put is RELEASE for the same pairing.
- * - The budget counter only counts: it publishes no data (the bits do), so
- *   its operations are RELAXED; the invariant "set bits >= budget" is kept by
- *   program order on each side (put bits, then add budget; take budget, then
- *   clear bits), and a claimer that sees budget but not yet the bits just
- *   scans on, bounded.
+ * - The budget counter carries the other half of "bits, then budget": a
+ *   returner sets bits (release) and then gives budget back with a RELEASE
+ *   add; a claimer takes budget with an ACQUIRE sub, which synchronises
+ *   with every release add before it in the counter's modification order
+ *   (RMWs continue release sequences), so the bits behind the budget it
+ *   took are visible to its scan on weak-memory CPUs too. Program order
+ *   alone is not enough there: it orders each side's own operations, not
+ *   what another observer sees. Undoing an overdraw only returns budget
+ *   this thread took a moment ago and publishes nothing: relaxed.
  */
 
 #include <errno.h>
@@ -77,17 +81,17 @@ labyrinth_map_reserve(struct labyrinth_map *m, uint32_t n, int64_t floor)
 {
 	int64_t old;
 
-	/* Fast refusal without a locked op. Relaxed: the counter publishes no
-	 * data; a stale value only makes us try (and undo) or refuse early. */
+	/* Fast refusal without a locked op. Relaxed: a stale value only makes
+	 * us try (and undo) or refuse early; the sub below acquires. */
 	if (lab_load(&m->avail, LAB_RELAXED) - (int64_t)n < floor)
 		return -ENOMEM;
-	/* Relaxed: counting only (see the file comment); atomicity is all the
-	 * budget needs. */
-	old = lab_fetch_sub(&m->avail, (int64_t)n, LAB_RELAXED);
+	/* Acquire: pairs with the release add of labyrinth_map_unreserve()
+	 * (see the file comment): the bits behind this budget are visible. */
+	old = lab_fetch_sub(&m->avail, (int64_t)n, LAB_ACQUIRE);
 	if (old - (int64_t)n < floor) {
-		/* Overdrawn: undo. Relaxed for the same reason; meanwhile others
-		 * may see a low count and fail early, erring on the safe side of
-		 * the watermark. */
+		/* Overdrawn: undo. Relaxed: gives back what we took, publishes
+		 * nothing; meanwhile others may see a low count and fail early,
+		 * erring on the safe side of the watermark. */
 		lab_fetch_add(&m->avail, (int64_t)n, LAB_RELAXED);
 		return -ENOMEM;
 	}
@@ -97,29 +101,31 @@ labyrinth_map_reserve(struct labyrinth_map *m, uint32_t n, int64_t floor)
 uint32_t
 labyrinth_map_reserve_upto(struct labyrinth_map *m, uint32_t n, int64_t floor)
 {
-	/* Relaxed: counting only; the CAS below re-checks. */
-	int64_t old = lab_load(&m->avail, LAB_RELAXED);
-	int64_t take;
+	/* Relaxed: sizes the request; the sub below decides and acquires. */
+	int64_t old = lab_load(&m->avail, LAB_RELAXED), take, got;
 
-	do {
-		take = old - floor;
-		if (take <= 0)
-			return 0;
-		if (take > (int64_t)n)
-			take = n;
-		/* Lock-free retry: fails only when another thread changed the
-		 * counter, i.e. made progress. Relaxed on both paths: the budget
-		 * publishes nothing; failure reloads old. */
-	} while (!lab_cas(&m->avail, &old, old - take, LAB_RELAXED,
-			LAB_RELAXED));
-	return (uint32_t)take;
+	take = RTE_MIN(old - floor, (int64_t)n);
+	if (take <= 0)
+		return 0;
+	/* Wait-free: one sub, and at most one add to give back an overdraw
+	 * (only when others took budget since the load). Acquire: as in
+	 * labyrinth_map_reserve(). */
+	old = lab_fetch_sub(&m->avail, take, LAB_ACQUIRE);
+	got = RTE_MIN(take, old - floor);
+	if (got < 0)
+		got = 0;
+	if (got < take)
+		/* Relaxed: returns our own overdraw (see labyrinth_map_reserve). */
+		lab_fetch_add(&m->avail, take - got, LAB_RELAXED);
+	return (uint32_t)got;
 }
 
 void
 labyrinth_map_unreserve(struct labyrinth_map *m, uint32_t n)
 {
-	/* Relaxed: the bits were set (release) before; the counter only counts. */
-	lab_fetch_add(&m->avail, (int64_t)n, LAB_RELAXED);
+	/* Release: the bits were set before (the put); a claimer's acquire
+	 * sub of this budget must see them (see the file comment). */
+	lab_fetch_add(&m->avail, (int64_t)n, LAB_RELEASE);
 }
 
 /* Write the indices of the bits of taken (word w) to idx; return count. */
@@ -202,30 +208,62 @@ labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx,
 	return got;
 }
 
+/* Slots of put_words()'s open-addressed table (a power of two). */
+#define PUT_SLOTS 256u
+#define PUT_NONE UINT32_MAX
+
+/*
+ * One atomic OR per distinct word: the indices (up to PUT_SLOTS / 2 of
+ * them) are bucketed by word in a small open-addressed table first, so a
+ * cache flush in any order costs as many ORs as words it touches.
+ */
+static uint32_t
+put_words(struct labyrinth_map *m, const uint32_t *idx, uint32_t n)
+{
+	uint32_t word[PUT_SLOTS];
+	uint64_t mask[PUT_SLOTS];
+	uint32_t slots = 16, i, k, newly = 0;
+
+	while (slots < 2 * n)
+		slots <<= 1;
+	for (k = 0; k < slots; k++)
+		word[k] = PUT_NONE;
+	for (i = 0; i < n; i++) {
+		uint32_t w, h;
+
+		if (unlikely(idx[i] >= m->nb_bits))
+			continue;
+		w = idx[i] / LABYRINTH_MAP_WORD_BITS;
+		/* Fibonacci hash, linear probing: at most n of slots >= 2n used. */
+		h = (uint32_t)(w * UINT32_C(2654435761)) & (slots - 1);
+		while (word[h] != PUT_NONE && word[h] != w)
+			h = (h + 1) & (slots - 1);
+		if (word[h] == PUT_NONE) {
+			word[h] = w;
+			mask[h] = 0;
+		}
+		mask[h] |= UINT64_C(1) << (idx[i] % LABYRINTH_MAP_WORD_BITS);
+	}
+	for (k = 0; k < slots; k++) {
+		uint64_t old;
+
+		if (word[k] == PUT_NONE)
+			continue;
+		/* Release: the holder's writes to the items happen-before the
+		 * next claimer's acquire exchange/CAS of these bits. */
+		old = lab_fetch_or(&m->words[word[k]].bits, mask[k], LAB_RELEASE);
+		newly += (uint32_t)__builtin_popcountll(mask[k] & ~old);
+	}
+	return newly;
+}
+
 uint32_t
 labyrinth_map_put(struct labyrinth_map *m, const uint32_t *idx, uint32_t n)
 {
-	uint32_t i = 0, newly = 0;
+	uint32_t done, newly = 0;
 
-	while (i < n) {
-		uint32_t w = idx[i] / LABYRINTH_MAP_WORD_BITS;
-		uint64_t mask = 0, old;
-
-		if (unlikely(idx[i] >= m->nb_bits)) {
-			i++;
-			continue;
-		}
-		/* Gather the run of indices in the same word. */
-		while (i < n && idx[i] < m->nb_bits &&
-				idx[i] / LABYRINTH_MAP_WORD_BITS == w) {
-			mask |= UINT64_C(1) << (idx[i] % LABYRINTH_MAP_WORD_BITS);
-			i++;
-		}
-		/* Release: the holder's writes to the items happen-before the
-		 * next claimer's acquire exchange/CAS of these bits. */
-		old = lab_fetch_or(&m->words[w].bits, mask, LAB_RELEASE);
-		newly += (uint32_t)__builtin_popcountll(mask & ~old);
-	}
+	for (done = 0; done < n; done += PUT_SLOTS / 2)
+		newly += put_words(m, idx + done, RTE_MIN(n - done, PUT_SLOTS / 2));
 	return newly;
 }
 
@@ -242,14 +280,15 @@ block_starts(uint64_t bits, unsigned int order)
 }
 
 int64_t
-labyrinth_map_claim_block(struct labyrinth_map *m, uint32_t *hint,
-		unsigned int order)
+labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
+		unsigned int order, int64_t floor)
 {
+	uint32_t n = UINT32_C(1) << order;
 	uint32_t steps, w, nw, g, k, nb_groups, max_steps;
 
 	if (order <= 6) {
 		uint64_t len_mask = order == 6 ? ~UINT64_C(0) :
-			(UINT64_C(1) << (1u << order)) - 1;
+			(UINT64_C(1) << n) - 1;
 
 		w = *hint < m->nb_words ? *hint : 0;
 		max_steps = 2 * m->nb_words + 8;
@@ -264,16 +303,21 @@ labyrinth_map_claim_block(struct labyrinth_map *m, uint32_t *hint,
 				w = (w + 1 == m->nb_words) ? 0 : w + 1;
 				continue;
 			}
+			/* Budget only now, for a block we saw: a failing
+			 * search holds none while it scans. */
+			if (labyrinth_map_reserve(m, n, floor) != 0)
+				return -1;
 			mask = len_mask << __builtin_ctzll(starts);
 			/* One CAS claims the block. Acquire pairs with the puts
-			 * that freed its bits; relaxed failure: retry (bounded by
-			 * max_steps), lock-free. */
+			 * that freed its bits; relaxed failure: the budget goes
+			 * back at once and we retry (bounded by max_steps). */
 			if (lab_cas(word, &bits, bits & ~mask, LAB_ACQUIRE,
 					LAB_RELAXED)) {
 				*hint = w;
 				return (int64_t)w * LABYRINTH_MAP_WORD_BITS +
 					__builtin_ctzll(starts);
 			}
+			labyrinth_map_unreserve(m, n);
 		}
 		return -1;
 	}
@@ -296,6 +340,9 @@ labyrinth_map_claim_block(struct labyrinth_map *m, uint32_t *hint,
 			}
 		}
 		if (ok) {
+			/* As above: budget only for a block we saw. */
+			if (labyrinth_map_reserve(m, n, floor) != 0)
+				return -1;
 			for (k = 0; k < nw; k++) {
 				uint64_t full = ~UINT64_C(0);
 
@@ -315,6 +362,7 @@ labyrinth_map_claim_block(struct labyrinth_map *m, uint32_t *hint,
 			while (k-- > 0)
 				lab_fetch_or(&m->words[g * nw + k].bits, ~UINT64_C(0),
 						LAB_RELEASE);
+			labyrinth_map_unreserve(m, n);
 		}
 		g = (g + 1 == nb_groups) ? 0 : g + 1;
 	}

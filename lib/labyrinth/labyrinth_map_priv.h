@@ -84,7 +84,8 @@ void labyrinth_map_init(struct labyrinth_map *m,
 int labyrinth_map_reserve(struct labyrinth_map *m, uint32_t n, int64_t floor);
 
 /**
- * Take up to n of budget, leaving at least floor behind. Lock-free CAS loop.
+ * Take up to n of budget, leaving at least floor behind. Wait-free: one
+ * fetch-sub, and one fetch-add to give back an overdraw.
  *
  * @return the budget taken, 0 .. n.
  */
@@ -110,8 +111,8 @@ uint32_t labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint,
 		uint32_t *idx, uint32_t n);
 
 /**
- * Set the bits of n items (budget is not touched). Consecutive indices in
- * the same word are set with one atomic OR.
+ * Set the bits of n items (budget is not touched), in any order: one
+ * atomic OR per distinct word among each 128 indices.
  *
  * @return
  *   Bits that were clear and are now set; an index whose bit was already
@@ -122,17 +123,22 @@ uint32_t labyrinth_map_put(struct labyrinth_map *m, const uint32_t *idx,
 		uint32_t n);
 
 /**
- * Claim 2^order contiguous items aligned to 2^order (budget held by the
- * caller). Orders up to 6 use one CAS on one word; larger orders claim
- * 2^(order-6) whole words and roll back on contention.
+ * Take 2^order contiguous items aligned to 2^order, budget included: a
+ * candidate block is found first (relaxed peeks), then its budget is taken
+ * (leaving at least floor behind), then it is claimed; a failed claim gives
+ * the budget back at once and the search goes on. So a failing search
+ * holds no budget while it scans. Orders up to 6 use one CAS on one word;
+ * larger orders claim 2^(order-6) whole words and roll back on contention.
+ * Lock-free and bounded (two passes over the map).
  *
- * @return first index, or -1 when no such block is free.
+ * @return first index, or -1 (no such block free, or no budget above floor).
  */
-int64_t labyrinth_map_claim_block(struct labyrinth_map *m, uint32_t *hint,
-		unsigned int order);
+int64_t labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
+		unsigned int order, int64_t floor);
 
 /**
- * Set the bits of a block claimed with labyrinth_map_claim_block().
+ * Set the bits of a block taken with labyrinth_map_take_block() (budget is
+ * not touched).
  *
  * @return bits newly set (2^order unless some were already set).
  */

@@ -68,9 +68,7 @@ lab_clock_start(void)
 struct labyrinth *
 lab_checked(const struct labyrinth *lab)
 {
-	if (lab == NULL || lab->magic != LABYRINTH_MAGIC)
-		return NULL;
-	return (struct labyrinth *)(uintptr_t)lab;
+	return lab_live(lab) ? (struct labyrinth *)(uintptr_t)lab : NULL;
 }
 
 int
@@ -514,10 +512,11 @@ labyrinth_create(const struct labyrinth_conf *conf)
 		cursor += lc_sz;
 		slot++;
 	}
-	/* Publication to other threads and processes is by the memzone
-	 * lookup, which takes EAL's memzone lock after this store; the magic
-	 * is written last so that a half-built labyrinth never validates. */
-	lab->magic = LABYRINTH_MAGIC;
+	/* Release: the magic is written last and pairs with the acquire load
+	 * in lab_live(), so whoever sees it (a lookup, telemetry, another
+	 * thread handed the pointer) sees the labyrinth fully built, on
+	 * weak-memory CPUs too; a half-built labyrinth never validates. */
+	lab_store(&lab->magic, LABYRINTH_MAGIC, LAB_RELEASE);
 	lab_clock_start();
 	LABYRINTH_LOG(INFO, "%s: %u zone(s) of %u pages of %u bytes, reserve %u, cache %u",
 		lab->name, lab->nb_zones, lab->nb_pages, lab->page_size,
@@ -588,8 +587,10 @@ labyrinth_destroy(struct labyrinth *lab)
 	}
 	rte_strlcpy(name, lab->name, sizeof(name));
 	LABYRINTH_LOG(INFO, "%s: destroyed", name);
-	/* Invalidate first so that stale handles fail the magic check. */
-	lab->magic = 0;
+	/* Invalidate first so that stale handles fail the magic check.
+	 * Relaxed: it publishes nothing; a call racing with destroy is a
+	 * caller bug that this only makes more likely to be caught. */
+	lab_store(&lab->magic, 0, LAB_RELAXED);
 	for (z = 0; z < lab->nb_zones; z++)
 		zone_free_memzones(name, &lab->zone[z], (int)z);
 	mz_free_by_name(name, -1, NULL);

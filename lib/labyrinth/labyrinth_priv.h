@@ -45,28 +45,52 @@ extern int labyrinth_logtype;
 #define LAB_ZONE_ALIGN (UINT64_C(2) << 20)
 
 /*
- * Owner record of a page: one 64-bit word per page.
- *   bits 0..3   state (LAB_PG_FREE, LAB_PG_HEAD, LAB_PG_TAIL)
- *   bits 4..7   order of the block (head and tails)
- *   bits 8..23  owner lcore id (LABYRINTH_OWNER_NON_EAL for others)
+ * Owner record of a page: one 64-bit word per page, kept for the head of a
+ * block only (the tails of a held block keep a FREE record; an interior
+ * pointer is recognised from the aligned heads, on the error path only).
+ *   bits 0..3   state (LAB_PG_FREE, LAB_PG_HEAD)
+ *   bits 4..7   order of the block
+ *   bits 8..17  owner lcore id (LABYRINTH_OWNER_NON_EAL for others)
+ *   bits 18..31 generation: changed by every grab, kept by a free, so that
+ *               a stale record (a free that read it before the page was
+ *               freed and grabbed again) never matches the current one
  *   bits 32..63 grab time, rte_rdtsc() >> LAB_STAMP_SHIFT (leak finder)
  * 0 is "free": a zeroed record array is an all-free zone.
  */
 #define LAB_PG_FREE 0u
 #define LAB_PG_HEAD 1u
-#define LAB_PG_TAIL 2u
 #define LAB_STAMP_SHIFT 20
+#define LAB_META_OWNER_SHIFT 8
+#define LAB_META_OWNER_BITS 10
+#define LAB_META_GEN_SHIFT 18
+#define LAB_META_GEN_BITS 14
+#define LAB_META_GEN_MASK \
+	((((uint64_t)1 << LAB_META_GEN_BITS) - 1) << LAB_META_GEN_SHIFT)
 
+_Static_assert(LABYRINTH_MAX_ORDER < 16, "order must fit in 4 bits");
+_Static_assert(LABYRINTH_OWNER_NON_EAL < (1u << LAB_META_OWNER_BITS),
+	"owner ids (RTE_MAX_LCORE) must fit in the owner record");
+_Static_assert(LAB_META_OWNER_SHIFT + LAB_META_OWNER_BITS ==
+	LAB_META_GEN_SHIFT && LAB_META_GEN_SHIFT + LAB_META_GEN_BITS == 32,
+	"owner and generation fill bits 8..31");
+
+/* The record of a block grabbed now, after the record `old` (FREE). */
 static inline uint64_t
-lab_meta_make(unsigned int state, unsigned int order, unsigned int owner,
+lab_meta_next(uint64_t old, unsigned int order, unsigned int owner,
 		uint32_t stamp)
 {
-	return (uint64_t)state | ((uint64_t)order << 4) |
-		((uint64_t)owner << 8) | ((uint64_t)stamp << 32);
+	return ((old + ((uint64_t)1 << LAB_META_GEN_SHIFT)) &
+			LAB_META_GEN_MASK) |
+		LAB_PG_HEAD | ((uint64_t)order << 4) |
+		((uint64_t)owner << LAB_META_OWNER_SHIFT) |
+		((uint64_t)stamp << 32);
 }
+/* The record a free leaves: FREE, generation kept. */
+#define lab_meta_freed(m) ((m) & LAB_META_GEN_MASK)
 #define lab_meta_state(m) ((unsigned int)((m) & 0xf))
 #define lab_meta_order(m) ((unsigned int)(((m) >> 4) & 0xf))
-#define lab_meta_owner(m) ((unsigned int)(((m) >> 8) & 0xffff))
+#define lab_meta_owner(m) ((unsigned int)(((m) >> LAB_META_OWNER_SHIFT) & \
+	((1u << LAB_META_OWNER_BITS) - 1)))
 #define lab_meta_stamp(m) ((uint32_t)((m) >> 32))
 
 /** A run of pages of one zone in one memzone. */
@@ -160,12 +184,31 @@ struct labyrinth {
 extern uint32_t lab_clock;
 void lab_clock_start(void);
 struct labyrinth *lab_checked(const struct labyrinth *lab);
+
+/*
+ * Whether lab is a live labyrinth handle: a fast-path check that touches
+ * only the handle's first cache line (which the fast paths read anyway).
+ * Acquire: pairs with the release store of the magic at the end of
+ * labyrinth_create(), so a thread that sees the magic sees the whole
+ * labyrinth built, on weak-memory CPUs too (a plain load on x86).
+ */
+static inline bool
+lab_live(const struct labyrinth *lab)
+{
+	return likely(lab != NULL &&
+		lab_load(&lab->magic, LAB_ACQUIRE) == LABYRINTH_MAGIC);
+}
 int lab_topology_socket_of_lcore(unsigned int lcore_id);
 
 /* labyrinth_telemetry.c */
 void lab_telemetry_register(void);
 
-/* Locate page p: zone index, zone page index. -EINVAL if foreign/interior. */
+/*
+ * Locate page p: zone index, zone page index. -EINVAL if foreign (or, with
+ * exact, not the start of a page). Zones' [lo, hi) spans may overlap when a
+ * zone is split over several memzones: a pointer inside a span but in none
+ * of that zone's segments goes on to the next zone.
+ */
 static inline int
 lab_locate(const struct labyrinth *lab, const void *p, unsigned int *zi,
 		uint32_t *idx, bool exact)
@@ -191,9 +234,30 @@ lab_locate(const struct labyrinth *lab, const void *p, unsigned int *zi,
 			*idx = sg->first + (uint32_t)(off >> lab->page_shift);
 			return 0;
 		}
-		return -EINVAL;
 	}
 	return -EINVAL;
+}
+
+/*
+ * Head of the held block that covers page idx of zone zn, from the aligned
+ * heads of orders 1 .. LABYRINTH_MAX_ORDER (tails keep no record), or -1.
+ * Error path and queries only. Relaxed loads: snapshots.
+ */
+static inline int64_t
+lab_find_head(const struct lab_zone *zn, uint32_t idx)
+{
+	unsigned int k;
+
+	for (k = 1; k <= LABYRINTH_MAX_ORDER; k++) {
+		uint32_t h = idx & ~((UINT32_C(1) << k) - 1);
+		uint64_t m = lab_load(&zn->meta[h], LAB_RELAXED);
+
+		if (lab_meta_state(m) == LAB_PG_HEAD &&
+				lab_meta_order(m) >= k &&
+				idx - h < (UINT32_C(1) << lab_meta_order(m)))
+			return h;
+	}
+	return -1;
 }
 
 /* Address of page idx of zone zn. */

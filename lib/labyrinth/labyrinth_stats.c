@@ -179,8 +179,15 @@ labyrinth_page_owner(const struct labyrinth *lab, const void *page)
 		return -EINVAL;
 	/* Relaxed: a snapshot, stale as soon as it is read (documented). */
 	m = lab_load(&lab->zone[z].meta[idx], LAB_RELAXED);
-	if (lab_meta_state(m) == LAB_PG_FREE)
-		return -ENOENT;
+	if (lab_meta_state(m) == LAB_PG_FREE) {
+		/* A tail keeps no record: the owner is its block head's. */
+		int64_t h = lab_find_head(&lab->zone[z], idx);
+
+		if (h < 0)
+			return -ENOENT;
+		/* Relaxed: as above. */
+		m = lab_load(&lab->zone[z].meta[h], LAB_RELAXED);
+	}
 	return (int)lab_meta_owner(m);
 }
 
@@ -306,8 +313,7 @@ audit_zone(const struct labyrinth *lab, unsigned int z, uint64_t *heads)
 			/* Relaxed: quiet labyrinth. */
 			uint64_t t = lab_load(&zn->meta[p + k], LAB_RELAXED);
 
-			if (lab_meta_state(t) != LAB_PG_TAIL ||
-					lab_meta_order(t) != ord ||
+			if (lab_meta_state(t) != LAB_PG_FREE ||
 					labyrinth_map_test(&zn->map, p + k) ||
 					cached[p + k])
 				AUDIT_FAIL("%s: zone %u block %u: page %u is not its tail",

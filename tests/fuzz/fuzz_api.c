@@ -549,7 +549,8 @@ read_conf(struct fz_in *in, struct labyrinth_conf *c, char *name,
 		(rs >> 1) % c->nb_pages;
 	c->cache_size = (cs & 1) ? (cs >> 1) % 9 :
 		(cs >> 1) % (LABYRINTH_CACHE_MAX + 1);
-	c->flags = (fl & 1) ? LABYRINTH_F_DEBUG : 0;
+	c->flags = ((fl & 1) ? LABYRINTH_F_DEBUG : 0) |
+		((fl & 8) ? LABYRINTH_F_STRICT : 0);
 	c->socket_id = (fl & 2) ? SOCKET_ID_ANY : 0;
 	if (kind < 8)
 		return 0;
@@ -571,7 +572,9 @@ read_conf(struct fz_in *in, struct labyrinth_conf *c, char *name,
 		c->cache_size = LABYRINTH_CACHE_MAX + 1 + (cs >> 8);
 		return EINVAL;
 	case 13:
-		c->flags |= (UINT32_C(1) << (1 + fl % 31));
+		/* a bit above LABYRINTH_F_MASK (bits 0 and 1) */
+		RTE_BUILD_BUG_ON(LABYRINTH_F_MASK != 3);
+		c->flags |= (UINT32_C(1) << (2 + fl % 30));
 		return EINVAL;
 	case 14:
 		switch (fl % 5) {

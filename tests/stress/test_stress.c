@@ -32,6 +32,7 @@
  *                  order bits of a ring entry)
  *   --reserve N    reserve per zone (default 128)
  *   --debug        LABYRINTH_F_DEBUG (poison); poison_errors must stay 0
+ *   --strict       LABYRINTH_F_STRICT (racing frees arbitrated)
  *   --seed N       random seed (default: from the TSC; always printed)
  */
 
@@ -666,6 +667,7 @@ parse_args(int argc, char **argv)
 		{ "reserve", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "strict", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -694,6 +696,9 @@ parse_args(int argc, char **argv)
 			break;
 		case 'd':
 			opt.flags |= LABYRINTH_F_DEBUG;
+			break;
+		case 'S':
+			opt.flags |= LABYRINTH_F_STRICT;
 			break;
 		default:
 			return -1;
@@ -829,9 +834,10 @@ main(int argc, char **argv)
 	if (setup() != 0)
 		return 1;
 	printf("%u lcores, %" PRIu64 " zone(s) of %u pages of %u B, "
-		"reserve %u, cache %u%s, %" PRIu64 " grab calls to churn\n", nb_workers,
-		nb_zones, opt.pages, opt.page_size, opt.reserve, opt.cache,
-		(opt.flags & LABYRINTH_F_DEBUG) ? ", debug" : "", opt.grabs);
+		"reserve %u, cache %u%s%s, %" PRIu64 " grab calls to churn\n",
+		nb_workers, nb_zones, opt.pages, opt.page_size, opt.reserve,
+		opt.cache, (opt.flags & LABYRINTH_F_DEBUG) ? ", debug" : "",
+		(opt.flags & LABYRINTH_F_STRICT) ? ", strict" : "", opt.grabs);
 
 	t0 = rte_get_timer_cycles();
 	rte_eal_mp_remote_launch(worker, NULL, CALL_MAIN);

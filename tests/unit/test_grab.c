@@ -510,8 +510,9 @@ static int test_poison_cache(void) { return poison(16); }
  * Ownership and every kind of bad free. A rejected free returns its errno,
  * bumps bad_frees and changes nothing else.
  */
+/* Every sequential bad free is rejected in default and strict pools. */
 static int
-owner_bad_frees(uint32_t cache)
+owner_bad_frees(uint32_t cache, uint32_t flags)
 {
 	const uint32_t nb = 256;
 	int self = (int)rte_lcore_id();
@@ -523,9 +524,9 @@ owner_bad_frees(uint32_t cache)
 	rte_iova_t iova;
 	char local;
 
-	lab = ut_create("ut_owner", PS, nb, 0, cache, 0);
+	lab = ut_create("ut_owner", PS, nb, 0, cache, flags);
 	LT_ASSERT(lab != NULL, "");
-	other = ut_create("ut_other", PS, 64, 0, cache, 0);
+	other = ut_create("ut_other", PS, 64, 0, cache, flags);
 	LT_ASSERT(other != NULL, "");
 
 	p = labyrinth_alloc_page(lab, 0);
@@ -621,8 +622,18 @@ owner_bad_frees(uint32_t cache)
 	return 0;
 }
 
-static int test_owner_nocache(void) { return owner_bad_frees(0); }
-static int test_owner_cache(void) { return owner_bad_frees(32); }
+static int test_owner_nocache(void) { return owner_bad_frees(0, 0); }
+static int test_owner_cache(void) { return owner_bad_frees(32, 0); }
+static int
+test_owner_strict_nocache(void)
+{
+	return owner_bad_frees(0, LABYRINTH_F_STRICT);
+}
+static int
+test_owner_strict_cache(void)
+{
+	return owner_bad_frees(32, LABYRINTH_F_STRICT);
+}
 
 /* Exact counters for a known sequence; rte_errno untouched on success. */
 static int
@@ -926,6 +937,8 @@ main(int argc, char **argv)
 	LT_RUN(test_poison_cache, failures);
 	LT_RUN(test_owner_nocache, failures);
 	LT_RUN(test_owner_cache, failures);
+	LT_RUN(test_owner_strict_nocache, failures);
+	LT_RUN(test_owner_strict_cache, failures);
 	LT_RUN(test_stats_exact, failures);
 	LT_RUN(test_cache_behaviour, failures);
 	LT_RUN(test_held_walk, failures);

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * Regression tests of the library for the defects a review found (each
+ * failed before its fix):
+ * - a destroyed handle accepted by the fast paths;
+ * - a page of a zone lying inside another zone's address span, called
+ *   foreign when that other zone is split over several memzones;
+ * - a failing block grab holding its budget for the whole search, so that
+ *   other lcores' grabs fail with plenty free;
+ * - a cache-less lcore that mostly frees hiding free pages as tokens from
+ *   other lcores' GFP_ATOMIC grabs at the low watermark;
+ * - a page freed and grabbed again leaving an owner record identical to the
+ *   old one (same owner, order and coarse time), so that a free that read
+ *   the old record could swap the new one;
+ * - the map's wait-free reservation of up to n of budget.
+ * Runs on 2 lcores (-l 0-1).
+ */
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <rte_cycles.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "labyrinth_priv.h"
+#include "unit_common.h"
+
+#define PS 4096u
+
+/* A worker lcore, or RTE_MAX_LCORE. */
+static unsigned int
+worker_lcore(void)
+{
+	return rte_get_next_lcore(-1, 1, 0);
+}
+
+/*
+ * After labyrinth_destroy(), every fast-path call on the stale handle
+ * fails cleanly: no page handed out (the lcore cache held some), no write.
+ */
+static int
+test_destroyed_handle(void)
+{
+	struct labyrinth *lab;
+	void *p, *pages[4];
+
+	lab = ut_create("ut_dead", PS, 256, 0, 32, 0);
+	LT_ASSERT(lab != NULL, "");
+	p = labyrinth_alloc_page(lab, 0);
+	LT_ASSERT(p != NULL, "");
+	LT_ASSERT_EQ(labyrinth_free_page(lab, p), 0, "");
+	/* Our cache now holds pages; destroy counts them as free. */
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+
+	rte_errno = 0;
+	LT_ASSERT_NULL_ERRNO(labyrinth_alloc_page(lab, 0), EINVAL);
+	rte_errno = 0;
+	LT_ASSERT_NULL_ERRNO(labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC),
+		EINVAL);
+	rte_errno = 0;
+	LT_ASSERT_NULL_ERRNO(labyrinth_alloc_pages(lab, 0, 2), EINVAL);
+	rte_errno = 0;
+	LT_ASSERT_EQ(labyrinth_alloc_bulk(lab, 0, pages, 4), 0, "");
+	LT_ASSERT_EQ(rte_errno, EINVAL, "");
+	LT_ASSERT_EQ(labyrinth_free_page(lab, p), -EINVAL, "");
+	LT_ASSERT_EQ(labyrinth_free_pages(lab, p, 0), -EINVAL, "");
+	LT_ASSERT_EQ(labyrinth_free_bulk(lab, &p, 1), 0, "");
+	LT_ASSERT_EQ(labyrinth_audit(lab), -EINVAL, "");
+	return 0;
+}
+
+/*
+ * lab_locate() over zones whose spans overlap: zone 0 split over two
+ * memzones [a, a+len) and [c, c+len), zone 1 in [b, b+len) between them.
+ * A page of zone 1 must be found in zone 1, not called foreign because it
+ * lies inside zone 0's [lo, hi).
+ */
+static int
+test_locate_overlap(void)
+{
+	const uint32_t n = 8;
+	const size_t len = (size_t)n * PS;
+	struct labyrinth *lab;
+	char *mem, *a, *b, *c;
+	unsigned int z;
+	uint32_t idx;
+	int rc = -1;
+
+	lab = calloc(1, sizeof(*lab));
+	mem = aligned_alloc(PS, 3 * len);
+	if (lab == NULL || mem == NULL) {
+		printf("out of memory\n");
+		goto out;
+	}
+	a = mem;
+	b = mem + len;
+	c = mem + 2 * len;
+	lab->page_size = PS;
+	lab->page_shift = 12;
+	lab->nb_zones = 2;
+	lab->zone[0].nb_segs = 2;
+	lab->zone[0].seg[0] = (struct lab_seg){ .base = a, .first = 0,
+		.count = n };
+	lab->zone[0].seg[1] = (struct lab_seg){ .base = c, .first = n,
+		.count = n };
+	lab->zone[0].lo = a;
+	lab->zone[0].hi = c + len;
+	lab->zone[1].nb_segs = 1;
+	lab->zone[1].seg[0] = (struct lab_seg){ .base = b, .first = 0,
+		.count = n };
+	lab->zone[1].lo = b;
+	lab->zone[1].hi = b + len;
+
+	if (lab_locate(lab, b + 3 * PS, &z, &idx, true) != 0 || z != 1 ||
+			idx != 3) {
+		printf("[%s():%d] page 3 of zone 1 not found in zone 1\n",
+			__func__, __LINE__);
+		goto out;
+	}
+	if (lab_locate(lab, c + 2 * PS, &z, &idx, true) != 0 || z != 0 ||
+			idx != n + 2) {
+		printf("[%s():%d] page %u of zone 0 not found\n", __func__,
+			__LINE__, n + 2);
+		goto out;
+	}
+	if (lab_locate(lab, b + 3 * PS + 1, &z, &idx, true) != -EINVAL ||
+			lab_locate(lab, c + len, &z, &idx, false) != -EINVAL) {
+		printf("[%s():%d] bad pointers accepted\n", __func__, __LINE__);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(mem);
+	free(lab);
+	return rc;
+}
+
+struct block_arg {
+	struct labyrinth *lab;
+	volatile bool stop;
+	uint64_t tries;
+	uint64_t got;
+};
+
+/* Worker: order-9 grabs that cannot succeed (no free aligned block). */
+static int
+block_worker(void *arg)
+{
+	struct block_arg *ba = arg;
+	void *p;
+
+	while (!ba->stop) {
+		p = labyrinth_alloc_pages(ba->lab, 0, LABYRINTH_MAX_ORDER);
+		ba->tries++;
+		if (p != NULL) {
+			ba->got++;
+			labyrinth_free_pages(ba->lab, p, LABYRINTH_MAX_ORDER);
+		}
+	}
+	return 0;
+}
+
+/*
+ * A failing order-9 grab must not hold 512 pages of budget while it
+ * searches: with exactly reserve + 512 pages free (none of them forming an
+ * aligned 512-page block), single grabs on another lcore must never fail
+ * while the block grabs fail over and over.
+ */
+static int
+test_block_budget(void)
+{
+	const uint32_t nb = 65536, reserve = 1024, groups = nb / 512;
+	const uint32_t free_wanted = reserve + 512;
+	struct block_arg ba = { 0 };
+	unsigned int worker = worker_lcore();
+	struct labyrinth *lab;
+	uint64_t fails = 0, ok = 0, end;
+	void **held;
+	uint32_t i, nheld = 0, kept;
+	void *p;
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("needs 2 lcores\n");
+		return LT_SKIP;
+	}
+	held = calloc(nb, sizeof(*held));
+	LT_ASSERT(held != NULL, "");
+	lab = ut_create("ut_blkbud", PS, nb, reserve, 0, 0);
+	LT_ASSERT(lab != NULL, "");
+	while ((p = labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC)) != NULL)
+		held[nheld++] = p;
+	LT_ASSERT_EQ(nheld, nb, "");
+	/* Sorted by address, so that page i is zone page i (one memzone). */
+	qsort(held, nheld, sizeof(held[0]), ut_cmp_ptr);
+	/* Give back free_wanted pages spread over every 512-page group,
+	 * never a whole group: 12 per group (1536 = 128 * 12), from the
+	 * group's start. */
+	kept = 0;
+	for (i = 0; i < nb && kept < free_wanted; i++) {
+		if (i % 512 >= free_wanted / groups)
+			continue;
+		LT_ASSERT_EQ(labyrinth_free_page(lab, held[i]), 0, "");
+		held[i] = NULL;
+		kept++;
+	}
+	LT_ASSERT_EQ(kept, free_wanted, "");
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_free_count(lab), free_wanted, "");
+
+	ba.lab = lab;
+	LT_ASSERT_EQ(rte_eal_remote_launch(block_worker, &ba, worker), 0, "");
+	end = rte_get_timer_cycles() + rte_get_timer_hz() / 2;
+	while (rte_get_timer_cycles() < end) {
+		p = labyrinth_alloc_page(lab, 0);
+		if (p == NULL) {
+			fails++;
+			continue;
+		}
+		ok++;
+		LT_ASSERT_EQ(labyrinth_free_page(lab, p), 0, "");
+	}
+	ba.stop = true;
+	rte_eal_wait_lcore(worker);
+	printf("single grabs: %" PRIu64 " ok, %" PRIu64 " failed; block "
+		"grabs tried: %" PRIu64 "\n", ok, fails, ba.tries);
+	LT_ASSERT_EQ(ba.got, 0, "an order-9 block was found");
+	LT_ASSERT(ba.tries > 100, "the block worker hardly ran");
+	LT_ASSERT_EQ(fails, 0, "single grabs refused while a failing block "
+		"grab held budget");
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_free_count(lab), free_wanted, "");
+	for (i = 0; i < nb; i++)
+		if (held[i] != NULL)
+			LT_ASSERT_EQ(labyrinth_free_page(lab, held[i]), 0, "");
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	free(held);
+	return 0;
+}
+
+struct free_arg {
+	struct labyrinth *lab;
+	void **pages;
+	unsigned int n;
+	int rc;
+};
+
+static int
+free_worker(void *arg)
+{
+	struct free_arg *fa = arg;
+	unsigned int i;
+
+	fa->rc = 0;
+	for (i = 0; i < fa->n; i++)
+		if (labyrinth_free_page(fa->lab, fa->pages[i]) != 0)
+			fa->rc = -1;
+	return 0;
+}
+
+/*
+ * A cache-less lcore that frees pages at or below the low watermark gives
+ * their budget back instead of keeping it as tokens: another lcore's
+ * GFP_ATOMIC grab then finds them, although the zone's budget was 0.
+ */
+static int
+test_tokens_low(void)
+{
+	/* n frees, all at or below the low watermark (256 / 8 = 32). */
+	const uint32_t nb = 256, n = 30;
+	unsigned int worker = worker_lcore();
+	struct free_arg fa;
+	struct labyrinth *lab;
+	void *pages[256], *p;
+	uint32_t i;
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("needs 2 lcores\n");
+		return LT_SKIP;
+	}
+	lab = ut_create("ut_tokens", PS, nb, 0, 0, 0);
+	LT_ASSERT(lab != NULL, "");
+	for (i = 0; i < nb; i++) {
+		pages[i] = labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC);
+		LT_ASSERT(pages[i] != NULL, "page %u", i);
+	}
+	labyrinth_cache_flush(lab); /* our own tokens back: budget 0 */
+	LT_ASSERT_NULL_ERRNO(labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC),
+		ENOMEM);
+
+	/* The worker frees n pages: it used to keep them all as tokens. */
+	fa = (struct free_arg){ .lab = lab, .pages = pages, .n = n };
+	LT_ASSERT_EQ(rte_eal_remote_launch(free_worker, &fa, worker), 0, "");
+	rte_eal_wait_lcore(worker);
+	LT_ASSERT_EQ(fa.rc, 0, "");
+
+	/* Every one of them must be reachable from here. */
+	for (i = 0; i < n; i++) {
+		p = labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC);
+		LT_ASSERT(p != NULL, "GFP_ATOMIC grab %u of %u failed with the "
+			"pages free in the map (hidden as tokens)", i, n);
+		pages[i] = p;
+	}
+	LT_ASSERT_EQ(ut_free_all(lab, pages, nb), 0, "");
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_free_count(lab), nb, "");
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+/* Owner record of page p (white box: the test knows the layout). */
+static uint64_t
+record_of(struct labyrinth *lab, void *p)
+{
+	unsigned int z;
+	uint32_t idx;
+
+	if (lab_locate(lab, p, &z, &idx, true) != 0)
+		return UINT64_MAX;
+	return __atomic_load_n(&lab->zone[z].meta[idx], __ATOMIC_RELAXED);
+}
+
+/*
+ * A page freed and grabbed again by the same lcore within one tick of the
+ * coarse clock gets a record that differs from the one before (the
+ * generation moved), so a strict free that read the old record fails its
+ * compare-and-swap instead of freeing the new incarnation.
+ */
+static int
+test_generation(void)
+{
+	struct labyrinth *lab;
+	uint64_t m1 = 0, m2 = 0, expected;
+	unsigned int z, tries, same_tick = 0;
+	uint32_t idx;
+	void *p, *q;
+
+	lab = ut_create("ut_gen", PS, 64, 0, 8, LABYRINTH_F_STRICT);
+	LT_ASSERT(lab != NULL, "");
+	for (tries = 0; tries < 1000 && same_tick < 100; tries++) {
+		p = labyrinth_alloc_page(lab, 0);
+		LT_ASSERT(p != NULL, "");
+		m1 = record_of(lab, p);
+		LT_ASSERT_EQ(labyrinth_free_page(lab, p), 0, "");
+		q = labyrinth_alloc_page(lab, 0);
+		LT_ASSERT(q == p, "the cache is LIFO: %p then %p", p, q);
+		m2 = record_of(lab, q);
+		LT_ASSERT_EQ(labyrinth_free_page(lab, q), 0, "");
+		if ((m1 >> 32) != (m2 >> 32))
+			continue; /* the clock ticked in between */
+		same_tick++;
+		LT_ASSERT(m1 != m2, "record %#" PRIx64 " unchanged by a free "
+			"and a grab", m1);
+	}
+	LT_ASSERT(same_tick > 0, "never two grabs within one clock tick");
+
+	/* The stale free, as labyrinth_free_page() does it in strict pools. */
+	p = labyrinth_alloc_page(lab, 0);
+	LT_ASSERT(p != NULL, "");
+	m1 = record_of(lab, p);
+	LT_ASSERT_EQ(labyrinth_free_page(lab, p), 0, "");
+	LT_ASSERT(labyrinth_alloc_page(lab, 0) == p, "");
+	LT_ASSERT_EQ(lab_locate(lab, p, &z, &idx, true), 0, "");
+	expected = m1;
+	LT_ASSERT(!__atomic_compare_exchange_n(&lab->zone[z].meta[idx],
+			&expected, lab_meta_freed(m1), false, __ATOMIC_RELAXED,
+			__ATOMIC_RELAXED), "a stale record matched");
+	LT_ASSERT_EQ(labyrinth_page_owner(lab, p), (int)rte_lcore_id(), "");
+	LT_ASSERT_EQ(labyrinth_free_page(lab, p), 0, "");
+	LT_ASSERT_EQ(labyrinth_free_page(lab, p), -EALREADY, "");
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+/* labyrinth_map_reserve_upto(): takes what is there above floor, at most n. */
+static int
+test_reserve_upto(void)
+{
+	struct labyrinth_map m;
+	struct labyrinth_map_word *w;
+
+	w = aligned_alloc(RTE_CACHE_LINE_SIZE, labyrinth_map_words_size(128));
+	LT_ASSERT(w != NULL, "");
+	labyrinth_map_init(&m, w, 128, true);
+	LT_ASSERT_EQ(labyrinth_map_reserve_upto(&m, 32, 0), 32, "");
+	LT_ASSERT_EQ(m.avail, 96, "");
+	LT_ASSERT_EQ(labyrinth_map_reserve_upto(&m, 100, 10), 86, "");
+	LT_ASSERT_EQ(m.avail, 10, "");
+	LT_ASSERT_EQ(labyrinth_map_reserve_upto(&m, 5, 10), 0, "");
+	LT_ASSERT_EQ(m.avail, 10, "");
+	LT_ASSERT_EQ(labyrinth_map_reserve_upto(&m, 5, 0), 5, "");
+	LT_ASSERT_EQ(labyrinth_map_reserve_upto(&m, 50, 0), 5, "");
+	LT_ASSERT_EQ(m.avail, 0, "");
+	LT_ASSERT_EQ(labyrinth_map_reserve(&m, 1, 0), -ENOMEM, "");
+	labyrinth_map_unreserve(&m, 128);
+	LT_ASSERT_EQ(m.avail, 128, "");
+	free(w);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int failures = 0, skipped = 0;
+
+	lt_eal_init(argc, argv);
+
+	LT_RUN(test_destroyed_handle, failures);
+	LT_RUN(test_locate_overlap, failures);
+	LT_RUN(test_generation, failures);
+	LT_RUN_SKIPPABLE(test_block_budget, failures, skipped);
+	LT_RUN_SKIPPABLE(test_tokens_low, failures, skipped);
+	LT_RUN(test_reserve_upto, failures);
+
+	rte_eal_cleanup();
+	printf("%d failed, %d skipped\n", failures, skipped);
+	return failures == 0 ? 0 : 1;
+}
