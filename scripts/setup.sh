@@ -17,6 +17,7 @@ PACKAGES=(
     clang
     dpdk
     dpdk-dev
+    doxygen
     gcc
     gnuplot-nox
     iproute2

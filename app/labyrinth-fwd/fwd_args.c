@@ -4,7 +4,8 @@
 
 /*
  * Application options: built-in defaults, then the config file (--config,
- * INI read with rte_cfgfile), then the command line. One table names every
+ * or without it FWD_SYSCONF_INI when that file exists; INI read with
+ * rte_cfgfile), then the command line. One table names every
  * option, its config section and key; the same setter validates a value
  * whether it comes from the file or the command line.
  *
@@ -19,6 +20,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <rte_cfgfile.h>
 #include <rte_string_fns.h>
@@ -26,6 +28,12 @@
 #include "fwd_priv.h"
 
 #define PRG "labyrinth-fwd"
+
+/* <sysconfdir>/labyrinth/labyrinth-fwd.ini of the meson install, where
+ * "meson install" puts config/labyrinth-fwd.ini (config/meson.build). */
+#ifndef FWD_SYSCONF_INI
+#error "FWD_SYSCONF_INI is defined by app/labyrinth-fwd/meson.build"
+#endif
 
 const char *
 fwd_mode_name(enum fwd_mode mode)
@@ -83,13 +91,16 @@ fwd_usage(const char *prgname)
 	"      --stats-json FILE    write a JSON summary at exit [stats] json\n"
 	"  -d, --duration S         stop after S seconds, 0: at SIGINT/SIGTERM\n"
 	"                           (0) [run] duration\n"
-	"  -c, --config FILE        read options from an INI file first\n"
+	"  -c, --config FILE        read options from an INI file first;\n"
+	"                           without --config: the installed file\n"
+	"                           %s\n"
+	"                           if it exists, else the built-in defaults\n"
 	"      --print-config       print the effective options as INI, exit\n"
 	"  -h, --help               this help\n"
 	"\n"
 	"Telemetry: /labyrinth_fwd/stats and /labyrinth_fwd/ports.\n",
 	prgname, FWD_MAX_QUEUES, FWD_MAX_BURST, RTE_MEMPOOL_CACHE_MAX_SIZE,
-	LABYRINTH_CACHE_MAX);
+	LABYRINTH_CACHE_MAX, FWD_SYSCONF_INI);
 }
 
 static void
@@ -805,6 +816,20 @@ fwd_parse_args(struct fwd_opts *o, int argc, char **argv)
 		if (id == OPT_CONFIG && opt_set(o, id, optarg, err,
 				sizeof(err)) < 0) {
 			fprintf(stderr, PRG ": --config: %s\n", err);
+			return -1;
+		}
+	}
+	if (o->config[0] == '\0') {
+		/* No --config: the installed file, if there is one. A file
+		 * that is there but cannot be read (or is broken) is an
+		 * error, as it would be with --config. */
+		struct stat st;
+
+		if (stat(FWD_SYSCONF_INI, &st) == 0) {
+			strlcpy(o->config, FWD_SYSCONF_INI, sizeof(o->config));
+		} else if (errno != ENOENT && errno != ENOTDIR) {
+			fprintf(stderr, PRG ": %s: %s\n", FWD_SYSCONF_INI,
+				strerror(errno));
 			return -1;
 		}
 	}

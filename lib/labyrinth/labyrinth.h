@@ -552,6 +552,8 @@ const char *labyrinth_name(const struct labyrinth *lab);
  */
 uint32_t labyrinth_page_size(const struct labyrinth *lab);
 
+struct rte_mempool;
+
 /**
  * Check that a mempool whose pool_data was set up by the labyrinth mempool
  * driver (ops "labyrinth") is served by that driver in this process. A
@@ -569,7 +571,6 @@ uint32_t labyrinth_page_size(const struct labyrinth *lab);
  *   this process; -EXDEV (logged at ERR) if the ops table disagrees with the
  *   primary's; -EINVAL if mp is NULL.
  */
-struct rte_mempool;
 int labyrinth_mempool_check(const struct rte_mempool *mp);
 
 #ifdef __cplusplus
