@@ -2143,7 +2143,7 @@ section_llfree(void)
 		const struct figure *l = vars[2 * o].fig;
 		const struct figure *p = vars[2 * o + 1].fig;
 		char lm[16], pm[16], lmin[16], lmax[16], pmin[16], pmax[16];
-		char ratio[16], block[16];
+		char ratio[16], block[16], prange[40] = "";
 
 		fmt_num(lm, sizeof(lm), l->med);
 		fmt_num(lmin, sizeof(lmin), l->min);
@@ -2154,15 +2154,21 @@ section_llfree(void)
 			fmt_num(pm, sizeof(pm), p->med);
 		else
 			fmt_label(pm, sizeof(pm), "not found");
+		if (p->valid)
+			fmt_label(prange, sizeof(prange), ", %s..%s", pmin,
+				pmax);
 		fmt_num(ratio, sizeof(ratio), l->ratio);
 		fmt_label(block, sizeof(block), "%u KiB",
 			(PAGE_4K << o) / 1024);
-		printf("%5u %9s %18s %18s %7s   %s..%s, %s..%s\n", o, block,
-			lm, pm, ratio, lmin, lmax, pmin, pmax);
+		printf("%5u %9s %18s %18s %7s   %s..%s%s\n", o, block, lm, pm,
+			ratio, lmin, lmax, prange);
 	}
-	printf("LLFree: %s (make DEBUG=0 CC=clang: -O2 -march=native, "
-		"asserts on); labyrinth: -march=%s\n", BENCH_LLFREE_WHY,
-		BENCH_MARCH);
+	if (LLFREE_BUILT)
+		printf("LLFree: %s with make DEBUG=0 CC=clang (-O2 "
+			"-march=native, asserts kept); labyrinth: -O2 "
+			"-march=%s\n", BENCH_LLFREE_WHY, BENCH_MARCH);
+	else
+		printf("LLFree: %s\n", BENCH_LLFREE_WHY);
 
 	llfree_peer_close(llf, POOL_PAGES);
 	lab_destroy(pool.lab);
