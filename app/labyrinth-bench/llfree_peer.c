@@ -167,9 +167,3 @@ llfree_peer_meta_bytes(const struct llfree_peer *p)
 {
 	return p->meta_bytes;
 }
-
-unsigned int
-llfree_peer_max_order(void)
-{
-	return LLFREE_MAX_ORDER;
-}

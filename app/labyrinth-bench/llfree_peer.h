@@ -44,7 +44,4 @@ uint64_t llfree_peer_free_frames(const struct llfree_peer *p);
 /* Bytes of LLFree's metadata (llfree_t, local, trees, lower). */
 uint64_t llfree_peer_meta_bytes(const struct llfree_peer *p);
 
-/* The largest order LLFree accepts. */
-unsigned int llfree_peer_max_order(void);
-
 #endif /* LLFREE_PEER_H */

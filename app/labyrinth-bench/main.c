@@ -97,6 +97,13 @@ llfree_peer_free_frames(const struct llfree_peer *p)
 	RTE_SET_USED(p);
 	return 0;
 }
+
+static inline uint64_t
+llfree_peer_meta_bytes(const struct llfree_peer *p)
+{
+	RTE_SET_USED(p);
+	return 0;
+}
 #endif
 
 #define MAX_RUNS 64
@@ -2108,6 +2115,7 @@ section_llfree(void)
 	struct pair_var vars[2 * NB_ORDERS], *v;
 	unsigned int nv = 0, o, runs = RTE_MAX(opt.runs, LLFREE_MIN_RUNS);
 	struct llfree_peer *llf;
+	struct labyrinth_stats st;
 	char name[80];
 
 	pool.lab = lab_create("bench_llf", PAGE_4K, POOL_PAGES, 0);
@@ -2169,6 +2177,15 @@ section_llfree(void)
 			"-march=%s\n", BENCH_LLFREE_WHY, BENCH_MARCH);
 	else
 		printf("LLFree: %s\n", BENCH_LLFREE_WHY);
+	if (pool.lab != NULL && labyrinth_stats_get(pool.lab, &st) == 0)
+		printf("metadata: labyrinth %" PRIu64 " B "
+			"(stats.metadata_bytes)", (uint64_t)st.metadata_bytes);
+	if (llf != NULL)
+		printf("%sLLFree %" PRIu64 " B (llfree_metadata_size)",
+			pool.lab != NULL ? ", " : "metadata: ",
+			llfree_peer_meta_bytes(llf));
+	if (pool.lab != NULL || llf != NULL)
+		printf(", for %u pages of 4 KiB\n", POOL_PAGES);
 
 	llfree_peer_close(llf, POOL_PAGES);
 	lab_destroy(pool.lab);
