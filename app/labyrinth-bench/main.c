@@ -13,6 +13,7 @@
  *            frees
  *   latency  distribution of single grabs, TSC per grab
  *   meta     metadata bytes per page
+ *   llfree   cache-less pairs of orders 0..9 beside LLFree's get/put
  *
  * Method. Every figure is the median of --runs runs, printed with min and
  * max. Within a section the variants run round-robin: round r runs every
@@ -55,6 +56,56 @@
 #define BENCH_MARCH "unknown"
 #endif
 
+/*
+ * LLFree, the peer of the llfree section: built by meson from
+ * ../shared/peers/llfree-c when it is there (see meson.build). Without it
+ * these stubs stand in and its figures say BENCH_LLFREE_WHY.
+ */
+#ifndef BENCH_LLFREE_WHY
+#define BENCH_LLFREE_WHY "not found"
+#endif
+#ifdef BENCH_LLFREE
+#include "llfree_peer.h"
+#else
+struct llfree_peer;
+
+static inline struct llfree_peer *
+llfree_peer_create(uint64_t frames)
+{
+	RTE_SET_USED(frames);
+	errno = ENOENT;
+	return NULL;
+}
+
+static inline void
+llfree_peer_destroy(struct llfree_peer *p)
+{
+	RTE_SET_USED(p);
+}
+
+static inline uint64_t
+llfree_peer_pairs(struct llfree_peer *p, unsigned int order, uint64_t n)
+{
+	RTE_SET_USED(p);
+	RTE_SET_USED(order);
+	return n;
+}
+
+static inline uint64_t
+llfree_peer_free_frames(const struct llfree_peer *p)
+{
+	RTE_SET_USED(p);
+	return 0;
+}
+
+static inline uint64_t
+llfree_peer_meta_bytes(const struct llfree_peer *p)
+{
+	RTE_SET_USED(p);
+	return 0;
+}
+#endif
+
 #define MAX_RUNS 64
 #define MAX_FIGURES 512
 #define MAX_TARGETS 32
@@ -71,13 +122,16 @@
 #define RUN_BUDGET_NS 40e6      /* longest timed run of a slow variant */
 #define PROBE_OBJS 64           /* objects of a calibration probe */
 #define SCALE_BUDGET_NS 100e6   /* longest timed scale run */
+#define LLFREE_MIN_RUNS 9u      /* rounds of the llfree section, at least */
 
 #define SEC_PAIR    (1u << 0)
 #define SEC_EMPTY   (1u << 1)
 #define SEC_SCALE   (1u << 2)
 #define SEC_LATENCY (1u << 3)
 #define SEC_META    (1u << 4)
-#define SEC_ALL     (SEC_PAIR | SEC_EMPTY | SEC_SCALE | SEC_LATENCY | SEC_META)
+#define SEC_LLFREE  (1u << 5)
+#define SEC_ALL     (SEC_PAIR | SEC_EMPTY | SEC_SCALE | SEC_LATENCY | \
+		SEC_META | SEC_LLFREE)
 
 /* Keep p alive: the compiler may not drop an allocation nobody uses. */
 #define KEEP(p) __asm__ volatile("" : : "r"(p))
@@ -147,18 +201,19 @@ usage(const char *prog)
 	printf("usage: %s [EAL options] -- [options]\n"
 		"  --quick          tiny N and 1 run: a smoke test of a few "
 		"seconds\n"
-		"  --runs N         runs per figure (default 5, at most %d)\n"
+		"  --runs N         runs per figure (default 5, at most %d; "
+		"the llfree section does at least %u)\n"
 		"  --n N            pairs per timed run (default 1000000)\n"
 		"  --json FILE      write every figure and target as JSON\n"
 		"  --cdf FILE       write the latency CDF points (gnuplot "
 		"data, one index per variant)\n"
 		"  --only LIST      sections, comma separated: pair, empty, "
-		"scale, latency, meta\n"
+		"scale, latency, meta, llfree\n"
 		"  --verbose        print every scale run's time\n"
 		"  --help           this text\n"
 		"Run with -l 0-1 for the 2-lcore figures; with "
 		"--lcores '(0-7)@(0,1)' for 4 and 8 lcores oversubscribed.\n",
-		prog, MAX_RUNS);
+		prog, MAX_RUNS, LLFREE_MIN_RUNS);
 }
 
 /*
@@ -187,6 +242,7 @@ parse_sections(const char *list)
 		{ "scale", SEC_SCALE },
 		{ "latency", SEC_LATENCY },
 		{ "meta", SEC_META },
+		{ "llfree", SEC_LLFREE },
 		{ "all", SEC_ALL },
 	};
 	char buf[128], *tok, *save = NULL;
@@ -549,6 +605,46 @@ bp_usable(const struct bench_pool *bp)
 	return bp->lab != NULL || bp->mp != NULL;
 }
 
+#define LLFREE_ORDER0 "LLFree order 0 (4 KiB)"
+
+#ifdef BENCH_LLFREE
+#define LLFREE_BUILT true
+#else
+#define LLFREE_BUILT false
+#endif
+
+/* LLFree over `frames` 4 KiB frames; NULL if it is not built or failed. */
+static struct llfree_peer *
+llfree_peer_open(uint64_t frames)
+{
+	struct llfree_peer *llf;
+
+	if (!LLFREE_BUILT)
+		return NULL;
+	llf = llfree_peer_create(frames);
+	if (llf == NULL)
+		printf("note: LLFree of %" PRIu64 " frames: %s; its figures "
+			"are n/a\n", frames, strerror(errno));
+	return llf;
+}
+
+/* Every frame must be free again: a lost put is a failed variant. */
+static void
+llfree_peer_close(struct llfree_peer *llf, uint64_t frames)
+{
+	uint64_t free_frames;
+
+	if (llf == NULL)
+		return;
+	free_frames = llfree_peer_free_frames(llf);
+	if (free_frames != frames) {
+		printf("error: LLFree: %" PRIu64 " of %" PRIu64 " frames free "
+			"at the end\n", free_frames, frames);
+		nb_failed++;
+	}
+	llfree_peer_destroy(llf);
+}
+
 /* ---------------------------------------------------------------- */
 /* Section 1: grab+free pairs on one lcore                          */
 
@@ -559,6 +655,7 @@ enum pair_kind {
 	PK_MP_BULK,     /* rte_mempool_get_bulk / put_bulk of BULK */
 	PK_RTE_MALLOC,  /* rte_malloc / rte_free */
 	PK_LIBC,        /* malloc / free */
+	PK_LLFREE,      /* LLFree llfree_get / llfree_put of an order */
 };
 
 struct pair_var {
@@ -566,6 +663,7 @@ struct pair_var {
 	const char *unit;
 	enum pair_kind kind;
 	struct bench_pool *bp;
+	struct llfree_peer *llf;  /* PK_LLFREE: NULL if not built or failed */
 	unsigned int order;
 	size_t size, align;
 	uint64_t n;         /* objects (pages, blocks, allocations) a run */
@@ -697,6 +795,20 @@ pair_loop_libc(size_t size, uint64_t n, uint64_t *fails)
 	*fails += bad;
 	return rte_rdtsc_precise() - t0;
 }
+
+/* The loop is llfree_peer_pairs(), compiled with LLFree's header. */
+static uint64_t
+pair_loop_llfree(struct llfree_peer *llf, unsigned int order, uint64_t n,
+		uint64_t *fails)
+{
+	uint64_t t0, bad;
+
+	t0 = rte_rdtsc_precise();
+	bad = llfree_peer_pairs(llf, order, n);
+	t0 = rte_rdtsc_precise() - t0;
+	*fails += bad;
+	return t0;
+}
 /* >8 pair loops */
 
 static uint64_t
@@ -717,6 +829,8 @@ pair_run(struct pair_var *v, uint64_t n)
 		return pair_loop_rte_malloc(v->size, v->align, n, &v->fails);
 	case PK_LIBC:
 		return pair_loop_libc(v->size, n, &v->fails);
+	case PK_LLFREE:
+		return pair_loop_llfree(v->llf, v->order, n, &v->fails);
 	}
 	return 0;
 }
@@ -724,6 +838,8 @@ pair_run(struct pair_var *v, uint64_t n)
 static bool
 pair_usable(const struct pair_var *v)
 {
+	if (v->kind == PK_LLFREE)
+		return v->llf != NULL;
 	return v->bp == NULL || bp_usable(v->bp);
 }
 
@@ -746,11 +862,12 @@ pair_calibrate(struct pair_var *v)
 }
 
 /*
- * Run the variants round-robin, opt.runs rounds after a warm-up, and turn
+ * Run the variants round-robin, `runs` rounds after a warm-up, and turn
  * each variant's runs into a figure.
  */
 static void
-pair_measure(const char *section, struct pair_var *vars, unsigned int nv)
+pair_measure(const char *section, struct pair_var *vars, unsigned int nv,
+		unsigned int runs)
 {
 	unsigned int r, j;
 
@@ -760,7 +877,7 @@ pair_measure(const char *section, struct pair_var *vars, unsigned int nv)
 		pair_calibrate(&vars[j]);
 		pair_run(&vars[j], RTE_MAX(vars[j].n / 10, (uint64_t)BULK));
 	}
-	for (r = 0; r < opt.runs; r++) {
+	for (r = 0; r < runs; r++) {
 		for (j = 0; j < nv; j++) {
 			struct pair_var *v = &vars[(r + j) % nv];
 
@@ -778,9 +895,8 @@ pair_measure(const char *section, struct pair_var *vars, unsigned int nv)
 				v->name, v->fails);
 			nb_failed++;
 		}
-		v->fig = figure_add(section, v->name, v->unit, v->ns,
-				opt.runs, pair_usable(v) && v->fails == 0,
-				v->ref);
+		v->fig = figure_add(section, v->name, v->unit, v->ns, runs,
+				pair_usable(v) && v->fails == 0, v->ref);
 	}
 }
 
@@ -826,7 +942,8 @@ section_pair(void)
 		[P_STACK_NC] = { .name = "mempool stack cache 0" },
 	};
 	struct pair_var vars[64];
-	const struct figure *a, *lc, *lnc, *malloc4k;
+	const struct figure *a, *lc, *lnc, *malloc4k, *llf0 = NULL;
+	struct llfree_peer *llf;
 	char name[80];
 	unsigned int nv = 0, i, o;
 	uint64_t n = opt.n;
@@ -887,8 +1004,17 @@ section_pair(void)
 	v = pair_add(vars, &nv, "glibc malloc 4 KiB", "ns/pair", PK_LIBC,
 			NULL, n, NAN);
 	v->size = PAGE_4K;
+	/* LLFree's order 0 (no cache either), when it was built */
+	llf = llfree_peer_open(POOL_PAGES);
+	if (llf != NULL) {
+		v = pair_add(vars, &nv, LLFREE_ORDER0, "ns/pair", PK_LLFREE,
+				NULL, n, NAN);
+		v->llf = llf;
+	}
 
-	pair_measure("pair", vars, nv);
+	pair_measure("pair", vars, nv, opt.runs);
+	if (llf != NULL)
+		llf0 = pair_fig(vars, nv, LLFREE_ORDER0);
 
 	/* ratios, each to the best relevant anchor */
 	lc = pair_fig(vars, nv, "labyrinth cache 256");
@@ -916,6 +1042,11 @@ section_pair(void)
 		"ratio < 1 means labyrinth is faster)");
 	for (i = 0; i < nv; i++)
 		print_figure(vars[i].fig);
+	if (llf0 == NULL)
+		printf("%-52s %9s\n", LLFREE_ORDER0, "not found");
+	else if (lnc->valid && llf0->valid)
+		printf("labyrinth no cache / %s: %.2fx\n", LLFREE_ORDER0,
+			lnc->med / llf0->med);
 
 	a = figure_best(pair_fig(vars, nv, "mempool ring_mp_mc cache 256"),
 			pair_fig(vars, nv, "mempool stack cache 256"));
@@ -932,6 +1063,7 @@ section_pair(void)
 		lab_destroy(pools[i].lab);
 		rte_mempool_free(pools[i].mp);
 	}
+	llfree_peer_close(llf, POOL_PAGES);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1965,6 +2097,101 @@ section_meta(void)
 }
 
 /* ---------------------------------------------------------------- */
+/* Section 6: cache-less pairs by order, beside LLFree              */
+
+/*
+ * For each order k of 0 .. LABYRINTH_MAX_ORDER: labyrinth_alloc_pages +
+ * labyrinth_free_pages of order k on a cache-less pool of POOL_PAGES
+ * pages of 4 KiB, and llfree_get + llfree_put of order k on an LLFree of
+ * as many 4 KiB frames (local slot 0 of its simple classing). All 2 x 10
+ * variants alternate round-robin in pair_measure(), at least
+ * LLFREE_MIN_RUNS rounds.
+ */
+static void
+section_llfree(void)
+{
+	enum { NB_ORDERS = LABYRINTH_MAX_ORDER + 1 };
+	struct bench_pool pool = { .name = "labyrinth no cache" };
+	struct pair_var vars[2 * NB_ORDERS], *v;
+	unsigned int nv = 0, o, runs = RTE_MAX(opt.runs, LLFREE_MIN_RUNS);
+	struct llfree_peer *llf;
+	struct labyrinth_stats st;
+	char name[80];
+
+	pool.lab = lab_create("bench_llf", PAGE_4K, POOL_PAGES, 0);
+	llf = llfree_peer_open(POOL_PAGES);
+	for (o = 0; o < NB_ORDERS; o++) {
+		fmt_label(name, sizeof(name), "labyrinth order %u (%u KiB)", o,
+			(PAGE_4K << o) / 1024);
+		v = pair_add(vars, &nv, name, "ns/pair", PK_LAB_ORDER, &pool,
+				opt.n, NAN);
+		v->order = o;
+		fmt_label(name, sizeof(name), "LLFree order %u (%u KiB)", o,
+			(PAGE_4K << o) / 1024);
+		v = pair_add(vars, &nv, name, "ns/pair", PK_LLFREE, NULL,
+				opt.n, NAN);
+		v->order = o;
+		v->llf = llf;
+	}
+
+	pair_measure("llfree", vars, nv, runs);
+	for (o = 0; o < NB_ORDERS; o++)
+		figure_vs(vars[2 * o].fig, vars[2 * o + 1].fig);
+
+	printf("\n== 6. cache-less grab+free pair by order, 1 lcore, beside "
+		"LLFree (median of %u rounds; ratio < 1 means labyrinth is "
+		"faster) ==\n", runs);
+	printf("labyrinth: labyrinth_alloc_pages + labyrinth_free_pages, %u "
+		"pages of 4 KiB, cache 0; LLFree: llfree_get + llfree_put, %u "
+		"frames, local slot 0\n", POOL_PAGES, POOL_PAGES);
+	printf("%5s %9s %18s %18s %7s   %s\n", "order", "block",
+		"labyrinth ns/pair", "LLFree ns/pair", "ratio",
+		"labyrinth min..max, LLFree min..max");
+	for (o = 0; o < NB_ORDERS; o++) {
+		const struct figure *l = vars[2 * o].fig;
+		const struct figure *p = vars[2 * o + 1].fig;
+		char lm[16], pm[16], lmin[16], lmax[16], pmin[16], pmax[16];
+		char ratio[16], block[16], prange[40] = "";
+
+		fmt_num(lm, sizeof(lm), l->med);
+		fmt_num(lmin, sizeof(lmin), l->min);
+		fmt_num(lmax, sizeof(lmax), l->max);
+		fmt_num(pmin, sizeof(pmin), p->min);
+		fmt_num(pmax, sizeof(pmax), p->max);
+		if (LLFREE_BUILT)
+			fmt_num(pm, sizeof(pm), p->med);
+		else
+			fmt_label(pm, sizeof(pm), "not found");
+		if (p->valid)
+			fmt_label(prange, sizeof(prange), ", %s..%s", pmin,
+				pmax);
+		fmt_num(ratio, sizeof(ratio), l->ratio);
+		fmt_label(block, sizeof(block), "%u KiB",
+			(PAGE_4K << o) / 1024);
+		printf("%5u %9s %18s %18s %7s   %s..%s%s\n", o, block, lm, pm,
+			ratio, lmin, lmax, prange);
+	}
+	if (LLFREE_BUILT)
+		printf("LLFree: %s with make DEBUG=0 CC=clang (-O2 "
+			"-march=native, asserts kept); labyrinth: -O2 "
+			"-march=%s\n", BENCH_LLFREE_WHY, BENCH_MARCH);
+	else
+		printf("LLFree: %s\n", BENCH_LLFREE_WHY);
+	if (pool.lab != NULL && labyrinth_stats_get(pool.lab, &st) == 0)
+		printf("metadata: labyrinth %" PRIu64 " B "
+			"(stats.metadata_bytes)", (uint64_t)st.metadata_bytes);
+	if (llf != NULL)
+		printf("%sLLFree %" PRIu64 " B (llfree_metadata_size)",
+			pool.lab != NULL ? ", " : "metadata: ",
+			llfree_peer_meta_bytes(llf));
+	if (pool.lab != NULL || llf != NULL)
+		printf(", for %u pages of 4 KiB\n", POOL_PAGES);
+
+	llfree_peer_close(llf, POOL_PAGES);
+	lab_destroy(pool.lab);
+}
+
+/* ---------------------------------------------------------------- */
 /* Header and JSON                                                  */
 
 static void
@@ -2087,6 +2314,7 @@ print_header(char *cpu, size_t cpu_len)
 	printf("memory: %s\n", rte_eal_has_hugepages() ?
 		"hugepages (hugetlbfs)" :
 		"no hugepages (--no-huge: anonymous 4 KiB pages)");
+	printf("LLFree (the llfree section's peer): %s\n", BENCH_LLFREE_WHY);
 	printf("runs per figure: %u, N: %" PRIu64 " per timed run%s\n",
 		opt.runs, opt.n, opt.quick ? " (--quick: a smoke test, "
 		"figures are noisy)" : "");
@@ -2137,6 +2365,8 @@ write_json(const char *cpu)
 	json_str(f, cpu);
 	fprintf(f, ",\n  \"loadavg\": ");
 	json_str(f, loadavg);
+	fprintf(f, ",\n  \"llfree\": ");
+	json_str(f, BENCH_LLFREE_WHY);
 	fprintf(f, ",\n  \"tsc_hz\": %" PRIu64 ",\n  \"lcores\": %u,\n"
 		"  \"tsc_step_cycles\": %" PRIu64 ",\n"
 		"  \"hugepages\": %s,\n  \"runs\": %u,\n  \"n\": %" PRIu64
@@ -2223,6 +2453,8 @@ main(int argc, char **argv)
 		section_latency();
 	if (opt.sections & SEC_META)
 		section_meta();
+	if (opt.sections & SEC_LLFREE)
+		section_llfree();
 	print_targets();
 	if (opt.json_path != NULL)
 		write_json(cpu);
