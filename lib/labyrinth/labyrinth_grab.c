@@ -138,18 +138,18 @@ mark_held(struct lab_zone *zn, uint32_t idx, unsigned int order,
 	 * claimed with acquire, or it came from our own cache); readers are
 	 * owner queries (snapshots) and a later free, which reaches this
 	 * store through the caller's own hand-off of the pointer. */
-	lab_store(r, lab_meta_next(lab_load(r, LAB_RELAXED), order, owner,
-			stamp), LAB_RELAXED);
+	lab_store(r, lab_meta_next(lab_load(r, LAB_RELAXED),
+			lab_meta_head(order, owner), stamp), LAB_RELAXED);
 }
 
 /* Why the record m of page idx does not let a free of that order go. */
 static __rte_noinline int
-bad_record(const struct lab_zone *zn, uint32_t idx, uint64_t m)
+bad_record(const uint64_t *meta, uint32_t idx, uint64_t m)
 {
 	if (lab_meta_state(m) == LAB_PG_HEAD)
 		return -EINVAL; /* held, but with another order */
 	/* Not a head: inside a held block (interior pointer), or free. */
-	return lab_find_head(zn, idx) >= 0 ? -EINVAL : -EALREADY;
+	return lab_find_head(meta, idx) >= 0 ? -EINVAL : -EALREADY;
 }
 
 /*
@@ -160,18 +160,17 @@ bad_record(const struct lab_zone *zn, uint32_t idx, uint64_t m)
  * took this incarnation, so -EALREADY, never a retry on a newer record.
  */
 static __rte_always_inline int
-release_record(const struct labyrinth *lab, struct lab_zone *zn,
-		uint32_t idx, unsigned int order)
+release_record(bool strict, uint64_t *meta, uint32_t idx, unsigned int order)
 {
-	uint64_t *r = &zn->meta[idx];
+	uint64_t *r = &meta[idx];
 	/* Relaxed: the record is ours to check (default), or the CAS below
 	 * decides (strict). */
 	uint64_t m = lab_load(r, LAB_RELAXED);
 
 	if (unlikely(lab_meta_state(m) != LAB_PG_HEAD ||
 			lab_meta_order(m) != order))
-		return bad_record(zn, idx, m);
-	if (unlikely(lab->flags & LABYRINTH_F_STRICT)) {
+		return bad_record(meta, idx, m);
+	if (unlikely(strict)) {
 		/* Arbitrates racing frees: exactly one CAS from this record
 		 * wins. Relaxed on success: the record publishes nothing (the
 		 * map put, or our own cache, orders the page itself); relaxed
@@ -498,17 +497,17 @@ alloc_page_slow(struct labyrinth *lab, unsigned int gfp)
 }
 
 /*
- * The common single-page grab in a few loads and stores: an lcore with a
- * slot on its own socket, a page in its cache (or a token and a free bit
- * at its hint), the zone above min, no flag that needs work on the page.
- * Returns NULL when that is not the case: the caller then takes the slow
- * path, which checks everything again.
+ * The common single-page grab in a few loads and stores, from lc's first
+ * cache line: an lcore with a slot on its own socket (one memzone, no debug
+ * poison), a page in its cache (or a token and a free bit at its hint), the
+ * zone above min. Returns NULL when that is not the case: the caller then
+ * takes the slow path, which checks everything again.
  */
 /* alloc_fast() for a cache-less lcore: a token and a bit at its hint. */
 static __rte_noinline void *
-alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc,
-		struct lab_zone *zn)
+alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
 {
+	struct lab_zone *zn = &lab->zone[lc->zone];
 	uint32_t tokens = lc->tokens, idx;
 
 	if (unlikely(tokens == 0 || !above_min(zn, tokens) ||
@@ -518,29 +517,30 @@ alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc,
 	lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
 	mark_held(zn, idx, 0, lc->lcore_id, lab_now());
 	lab_counter_add(&lc->cnt.alloc_ok, 1);
-	return zn->lo + ((uintptr_t)idx << lab->page_shift);
+	return lc->base + ((uintptr_t)idx << lc->page_shift);
 }
 
 static __rte_always_inline void *
 alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
 {
-	struct lab_zone *zn = &lab->zone[lc->zone];
-	uint32_t len;
+	uint32_t len = lc->len;
+	uint64_t *r;
 	void *p;
 
-	if (unlikely(lc->remote || zn->nb_segs != 1 ||
-			(lab->flags & LABYRINTH_F_DEBUG)))
+	if (unlikely(!lc->fast))
 		return NULL;
-	if (unlikely(lc->size == 0))
-		return lc->tokens != 0 ? alloc_fast_token(lab, lc, zn) : NULL;
-	len = lc->len;
-	if (unlikely(len == 0 || !above_min(zn, len)))
-		return NULL;
+	/* Relaxed: a counter snapshot (see above_min()). */
+	if (unlikely(len == 0 || lab_load(lc->avail, LAB_RELAXED) +
+			(int64_t)len <= lc->reserve))
+		return lc->size == 0 && lc->tokens != 0 ?
+			alloc_fast_token(lab, lc) : NULL;
 	p = lc->cache[--len];
 	/* Relaxed: single writer, see cache_refill(). */
 	lab_store(&lc->len, len, LAB_RELAXED);
-	mark_held(zn, (uint32_t)(((uintptr_t)p - (uintptr_t)zn->lo) >>
-			lab->page_shift), 0, lc->lcore_id, lab_now());
+	r = &lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >> lc->page_shift];
+	/* Relaxed: see mark_held(). */
+	lab_store(r, lab_meta_next(lab_load(r, LAB_RELAXED),
+			LAB_PG_HEAD | lc->owner_bits, lab_now()), LAB_RELAXED);
 	lab_counter_add(&lc->cnt.alloc_ok, 1);
 	return p;
 }
@@ -664,7 +664,8 @@ free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 	if (unlikely(lab_locate(lab, p, &z, &idx, true) != 0))
 		goto bad_inval;
 	zn = &lab->zone[z];
-	ret = release_record(lab, zn, idx, order);
+	ret = release_record((lab->flags & LABYRINTH_F_STRICT) != 0, zn->meta,
+			idx, order);
 	if (unlikely(ret != 0)) {
 		CNT_ADD(lab, lc, bad_frees, 1);
 		return ret;
@@ -703,36 +704,66 @@ labyrinth_free_pages(struct labyrinth *lab, void *page, unsigned int order)
 	return ret;
 }
 
+/* free_fast() for a cache-less lcore: the bit back, budget as a token. */
+static __rte_noinline int
+free_fast_nocache(struct labyrinth *lab, struct lab_lcore *lc, void *page)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uintptr_t off = (uintptr_t)page - (uintptr_t)lc->base;
+	uint32_t idx;
+	int ret;
+
+	if (unlikely(off >= lc->span ||
+			(off & ((UINT64_C(1) << lc->page_shift) - 1)) != 0))
+		return 0;
+	idx = (uint32_t)(off >> lc->page_shift);
+	ret = release_record(lc->strict, lc->meta, idx, 0);
+	if (unlikely(ret != 0))
+		return ret;
+	if (unlikely(below_min(zn)))
+		labyrinth_map_unreserve(&zn->map,
+			labyrinth_map_put_block(&zn->map, idx, 0));
+	else
+		keep_page(lab, lc, zn, idx, page);
+	return 1;
+}
+
 /*
- * The common single-page free: an lcore with a slot frees a page of its own
- * zone (one memzone), no debug poison. Returns 1 when done, a negative
- * errno when the record rejects the free (nothing changed), or 0, having
- * changed nothing, when the page is not for this path: the caller then
- * takes the general one. Counts nothing: the caller does.
+ * The common single-page free, from lc's first cache line: an lcore with a
+ * slot frees a page of its own zone (one memzone, no debug poison) into its
+ * cache, which has room. Returns 1 when done, a negative errno when the
+ * record rejects the free (nothing changed), or 0, having changed nothing,
+ * when the page is not for this path: the caller then takes the general
+ * one. Counts nothing: the caller does.
  */
 static __rte_always_inline int
 free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 {
-	struct lab_zone *zn = &lab->zone[lc->zone];
-	uintptr_t off = (uintptr_t)page - (uintptr_t)zn->lo;
-	uint32_t idx;
+	uintptr_t off = (uintptr_t)page - (uintptr_t)lc->base;
+	uint32_t len = lc->len;
 	int ret;
 
-	if (unlikely(zn->nb_segs != 1 ||
-			off >= (uintptr_t)(zn->hi - zn->lo) ||
-			(off & (lab->page_size - 1)) != 0 ||
-			(lab->flags & LABYRINTH_F_DEBUG)))
-		return 0;
-	idx = (uint32_t)(off >> lab->page_shift);
-	ret = release_record(lab, zn, idx, 0);
+	if (unlikely(!lc->fast || off >= lc->span ||
+			(off & ((UINT64_C(1) << lc->page_shift) - 1)) != 0 ||
+			len >= lc->size))
+		return lc->fast && lc->size == 0 ?
+			free_fast_nocache(lab, lc, page) : 0;
+	ret = release_record(lc->strict, lc->meta,
+			(uint32_t)(off >> lc->page_shift), 0);
 	if (unlikely(ret != 0))
 		return ret;
-	if (unlikely(below_min(zn))) {
-		labyrinth_map_unreserve(&zn->map,
-			labyrinth_map_put_block(&zn->map, idx, 0));
+	/* Relaxed: a counter snapshot (see below_min()). */
+	if (unlikely(lab_load(lc->avail, LAB_RELAXED) < lc->reserve)) {
+		/* The zone is below min: straight back to the map. */
+		struct lab_zone *zn = &lab->zone[lc->zone];
+
+		labyrinth_map_unreserve(&zn->map, labyrinth_map_put_block(
+			&zn->map, (uint32_t)(off >> lc->page_shift), 0));
 		return 1;
 	}
-	keep_page(lab, lc, zn, idx, page);
+	lc->cache[len] = page;
+	/* Relaxed: single writer, see cache_refill(). */
+	lab_store(&lc->len, len + 1, LAB_RELAXED);
 	return 1;
 }
 
@@ -759,6 +790,30 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 		}
 	}
 	return labyrinth_free_pages(lab, page, 0);
+}
+
+/*
+ * The n most recent pages of lc's cache (len of them) to pages[], newest
+ * first, each page's owner record written once: one pass, no call.
+ */
+static __rte_always_inline void
+bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
+		uint32_t len, uint32_t stamp)
+{
+	const uint64_t head = LAB_PG_HEAD | lc->owner_bits;
+	void * const *top = &lc->cache[len - 1];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		void *p = top[-(ptrdiff_t)i];
+		uint64_t *r = &lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >>
+			lc->page_shift];
+
+		pages[i] = p;
+		/* Relaxed: see mark_held(). */
+		lab_store(r, lab_meta_next(lab_load(r, LAB_RELAXED), head,
+				stamp), LAB_RELAXED);
+	}
 }
 
 unsigned int
@@ -790,13 +845,17 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 		/* Taking n must leave the zone at or above min (see
 		 * above_min()); otherwise the one-by-one path decides. */
 		if (likely(len >= n && above_min(zn, len - n + 1))) {
-			for (i = 0; i < n; i++) {
-				void *p = lc->cache[--len];
+			if (likely(lc->fast))
+				bulk_from_cache(lc, pages, n, len, stamp);
+			else
+				for (i = 0; i < n; i++) {
+					void *p = lc->cache[len - 1 - i];
 
-				pages[i] = p;
-				mark_held(zn, zone_index(lab, zn, p), 0,
-					lc->lcore_id, stamp);
-			}
+					pages[i] = p;
+					mark_held(zn, zone_index(lab, zn, p), 0,
+						lc->lcore_id, stamp);
+				}
+			len -= n;
 			/* Relaxed: single writer, see cache_refill(). */
 			lab_store(&lc->len, len, LAB_RELAXED);
 			lab_counter_add(&lc->cnt.alloc_ok, n);
@@ -829,6 +888,58 @@ prepare:
 	return n;
 }
 
+/*
+ * free_bulk()'s one pass for the common case: held single pages of lc's
+ * own zone into its cache while it has room and the zone is not below
+ * min, each record read and written once. Stops at the first page that
+ * needs the general path (foreign, interior, another zone, a block, a
+ * record that is not a held single page, a full cache) and returns its
+ * position; *ok counts the pages freed, bad frees found by a failed strict
+ * CAS are counted here and skipped (never retried: see release_record()).
+ */
+static __rte_always_inline unsigned int
+bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
+		unsigned int *ok)
+{
+	const uint64_t mask = (UINT64_C(1) << lc->page_shift) - 1;
+	uint32_t len = lc->len, bad = 0;
+	unsigned int i;
+
+	/* Relaxed: a counter snapshot (see below_min()). */
+	if (unlikely(lab_load(lc->avail, LAB_RELAXED) < lc->reserve))
+		return 0;
+	for (i = 0; i < n && len < lc->size; i++) {
+		uintptr_t off = (uintptr_t)pages[i] - (uintptr_t)lc->base;
+		uint64_t *r, m;
+
+		if (unlikely(off >= lc->span || (off & mask) != 0))
+			break;
+		r = &lc->meta[off >> lc->page_shift];
+		/* Relaxed: see release_record(). */
+		m = lab_load(r, LAB_RELAXED);
+		if (unlikely((m & 0xff) != LAB_PG_HEAD))
+			break; /* not a held single page: the general path */
+		if (unlikely(lc->strict)) {
+			/* As in release_record(): single shot. */
+			if (!lab_cas(r, &m, lab_meta_freed(m), LAB_RELAXED,
+					LAB_RELAXED)) {
+				bad++;
+				continue;
+			}
+		} else {
+			/* Relaxed: see release_record(). */
+			lab_store(r, lab_meta_freed(m), LAB_RELAXED);
+		}
+		lc->cache[len++] = pages[i];
+	}
+	/* Relaxed: single writer, see cache_refill(). */
+	lab_store(&lc->len, len, LAB_RELAXED);
+	if (unlikely(bad != 0))
+		lab_counter_add(&lc->cnt.bad_frees, bad);
+	*ok = i - bad;
+	return i;
+}
+
 unsigned int
 labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
 {
@@ -838,7 +949,11 @@ labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
 	if (unlikely(!lab_live(lab) || pages == NULL))
 		return 0;
 	lc = my_lcore(lab);
-	for (i = 0; i < n; i++) {
+	if (likely(lc != NULL && lc->fast && lc->size != 0))
+		i = bulk_to_cache(lc, pages, n, &ok);
+	else
+		i = 0;
+	for (; i < n; i++) {
 		int ret = lc != NULL ? free_fast(lab, lc, pages[i]) : 0;
 
 		if (likely(ret == 1)) {

@@ -508,6 +508,17 @@ labyrinth_create(const struct labyrinth_conf *conf)
 				nb_lcores);
 		lc->size = conf->cache_size;
 		lc->cache = (void **)(lc + 1);
+		/* The fast paths' copy of what they need (one cache line). */
+		lc->base = zn->lo;
+		lc->span = (uint64_t)(zn->hi - zn->lo);
+		lc->meta = zn->meta;
+		lc->avail = &zn->map.avail;
+		lc->reserve = zn->reserve;
+		lc->page_shift = lab->page_shift;
+		lc->owner_bits = (uint16_t)(lcore << LAB_META_OWNER_SHIFT);
+		lc->fast = !lc->remote && zn->nb_segs == 1 &&
+			!(conf->flags & LABYRINTH_F_DEBUG);
+		lc->strict = (conf->flags & LABYRINTH_F_STRICT) != 0;
 		lab->lcore[lcore] = lc;
 		cursor += lc_sz;
 		slot++;

@@ -16,6 +16,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_branch_prediction.h>
@@ -68,22 +69,31 @@ extern int labyrinth_logtype;
 	((((uint64_t)1 << LAB_META_GEN_BITS) - 1) << LAB_META_GEN_SHIFT)
 
 _Static_assert(LABYRINTH_MAX_ORDER < 16, "order must fit in 4 bits");
+_Static_assert(LABYRINTH_OWNER_NON_EAL << LAB_META_OWNER_SHIFT <= UINT16_MAX,
+	"owner bits must fit struct lab_lcore's owner_bits");
 _Static_assert(LABYRINTH_OWNER_NON_EAL < (1u << LAB_META_OWNER_BITS),
 	"owner ids (RTE_MAX_LCORE) must fit in the owner record");
 _Static_assert(LAB_META_OWNER_SHIFT + LAB_META_OWNER_BITS ==
 	LAB_META_GEN_SHIFT && LAB_META_GEN_SHIFT + LAB_META_GEN_BITS == 32,
 	"owner and generation fill bits 8..31");
 
-/* The record of a block grabbed now, after the record `old` (FREE). */
+/* State, order and owner fields of a held block's record. */
 static inline uint64_t
-lab_meta_next(uint64_t old, unsigned int order, unsigned int owner,
-		uint32_t stamp)
+lab_meta_head(unsigned int order, unsigned int owner)
+{
+	return LAB_PG_HEAD | ((uint64_t)order << 4) |
+		((uint64_t)owner << LAB_META_OWNER_SHIFT);
+}
+
+/*
+ * The record of a block grabbed now (head fields from lab_meta_head()),
+ * after the record `old` (FREE): the generation moves on.
+ */
+static inline uint64_t
+lab_meta_next(uint64_t old, uint64_t head, uint32_t stamp)
 {
 	return ((old + ((uint64_t)1 << LAB_META_GEN_SHIFT)) &
-			LAB_META_GEN_MASK) |
-		LAB_PG_HEAD | ((uint64_t)order << 4) |
-		((uint64_t)owner << LAB_META_OWNER_SHIFT) |
-		((uint64_t)stamp << 32);
+			LAB_META_GEN_MASK) | head | ((uint64_t)stamp << 32);
 }
 /* The record a free leaves: FREE, generation kept. */
 #define lab_meta_freed(m) ((m) & LAB_META_GEN_MASK)
@@ -130,10 +140,30 @@ struct lab_counters {
 	uint64_t poison_errors;
 };
 
-/** State of one EAL lcore: touched only by that lcore on the fast path. */
+/**
+ * State of one EAL lcore: touched only by that lcore on the fast path. The
+ * first cache line holds everything the cached fast paths read, copied
+ * from the labyrinth and the local zone at creation, so that a cached grab
+ * or free touches this line, the cache array, the page's owner record and
+ * the zone's budget counter, nothing else.
+ */
 struct lab_lcore {
+	/* Fast path: written by the owning lcore (len) or at creation. */
 	uint32_t len;                /**< pages in cache[] */
 	uint32_t size;               /**< cache capacity (conf.cache_size) */
+	void **cache;                /**< size entries, in the same memzone */
+	char *base;                  /**< first page byte of the local zone */
+	uint64_t span;               /**< bytes of pages of the local zone */
+	uint64_t *meta;              /**< the local zone's owner records */
+	const int64_t *avail;        /**< the local zone's budget counter */
+	int64_t reserve;             /**< the local zone's min watermark */
+	uint32_t page_shift;
+	uint16_t owner_bits;         /**< lcore id, shifted into a record */
+	bool fast;                   /**< cached fast paths allowed: local
+				      *   zone on our socket, one memzone,
+				      *   no LABYRINTH_F_DEBUG */
+	bool strict;                 /**< LABYRINTH_F_STRICT */
+	/* Slow path. */
 	uint32_t hint;               /**< map word where the next search starts */
 	uint32_t tokens;             /**< cache-less mode: budget taken from the
 				      *   local zone's counter in advance */
@@ -142,9 +172,11 @@ struct lab_lcore {
 	bool remote;                 /**< no zone on our socket: zone is the
 				      *   nearest other one */
 	int socket_id;               /**< socket of this lcore (topology) */
-	void **cache;                /**< size entries, in the same memzone */
 	struct lab_counters cnt;
 } __rte_cache_aligned;
+
+_Static_assert(offsetof(struct lab_lcore, hint) <= RTE_CACHE_LINE_SIZE,
+	"the fast-path fields of struct lab_lcore fit its first cache line");
 
 /** A labyrinth. The first memzone holds this struct and the lcore state. */
 struct labyrinth {
@@ -239,18 +271,18 @@ lab_locate(const struct labyrinth *lab, const void *p, unsigned int *zi,
 }
 
 /*
- * Head of the held block that covers page idx of zone zn, from the aligned
+ * Head of the held block that covers page idx (owner records meta), from the aligned
  * heads of orders 1 .. LABYRINTH_MAX_ORDER (tails keep no record), or -1.
  * Error path and queries only. Relaxed loads: snapshots.
  */
 static inline int64_t
-lab_find_head(const struct lab_zone *zn, uint32_t idx)
+lab_find_head(const uint64_t *meta, uint32_t idx)
 {
 	unsigned int k;
 
 	for (k = 1; k <= LABYRINTH_MAX_ORDER; k++) {
 		uint32_t h = idx & ~((UINT32_C(1) << k) - 1);
-		uint64_t m = lab_load(&zn->meta[h], LAB_RELAXED);
+		uint64_t m = lab_load(&meta[h], LAB_RELAXED);
 
 		if (lab_meta_state(m) == LAB_PG_HEAD &&
 				lab_meta_order(m) >= k &&

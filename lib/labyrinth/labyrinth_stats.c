@@ -181,7 +181,7 @@ labyrinth_page_owner(const struct labyrinth *lab, const void *page)
 	m = lab_load(&lab->zone[z].meta[idx], LAB_RELAXED);
 	if (lab_meta_state(m) == LAB_PG_FREE) {
 		/* A tail keeps no record: the owner is its block head's. */
-		int64_t h = lab_find_head(&lab->zone[z], idx);
+		int64_t h = lab_find_head(lab->zone[z].meta, idx);
 
 		if (h < 0)
 			return -ENOENT;
