@@ -21,16 +21,29 @@
 #define LAB_ACQUIRE __ATOMIC_ACQUIRE
 #define LAB_RELEASE __ATOMIC_RELEASE
 
+/*
+ * LAB_COUNT_RMW (a test-only build, tests/unit/test_locked.c): every
+ * read-modify-write, the only operations that take a locked instruction on
+ * x86, bumps a thread-local count, so that a test can assert how many a
+ * call makes. Loads and stores are never locked and are not counted.
+ */
+#ifdef LAB_COUNT_RMW
+extern _Thread_local uint64_t lab_rmw_count;
+#define LAB_RMW(expr) (lab_rmw_count++, (expr))
+#else
+#define LAB_RMW(expr) (expr)
+#endif
+
 #define lab_load(p, mo) __atomic_load_n((p), (mo))
 #define lab_store(p, v, mo) __atomic_store_n((p), (v), (mo))
-#define lab_xchg(p, v, mo) __atomic_exchange_n((p), (v), (mo))
-#define lab_fetch_add(p, v, mo) __atomic_fetch_add((p), (v), (mo))
-#define lab_fetch_sub(p, v, mo) __atomic_fetch_sub((p), (v), (mo))
-#define lab_fetch_or(p, v, mo) __atomic_fetch_or((p), (v), (mo))
+#define lab_xchg(p, v, mo) LAB_RMW(__atomic_exchange_n((p), (v), (mo)))
+#define lab_fetch_add(p, v, mo) LAB_RMW(__atomic_fetch_add((p), (v), (mo)))
+#define lab_fetch_sub(p, v, mo) LAB_RMW(__atomic_fetch_sub((p), (v), (mo)))
+#define lab_fetch_or(p, v, mo) LAB_RMW(__atomic_fetch_or((p), (v), (mo)))
 /* Strong CAS; *expected is updated with the current value on failure. */
 #define lab_cas(p, expected, desired, mo_ok, mo_fail) \
-	__atomic_compare_exchange_n((p), (expected), (desired), false, \
-			(mo_ok), (mo_fail))
+	LAB_RMW(__atomic_compare_exchange_n((p), (expected), (desired), \
+			false, (mo_ok), (mo_fail)))
 
 /*
  * Bump a counter that only one thread ever writes (a per-lcore statistic).

@@ -32,6 +32,10 @@
 #include "labyrinth_atomic_priv.h"
 #include "labyrinth_map_priv.h"
 
+#ifdef LAB_COUNT_RMW
+_Thread_local uint64_t lab_rmw_count;
+#endif
+
 /* Bits at multiples of 2^k within a word, for k = 0..6. */
 static const uint64_t order_align_mask[7] = {
 	UINT64_C(0xffffffffffffffff),

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * Locked instructions per operation, counted: this program links a build
+ * of the library made with LAB_COUNT_RMW, where every atomic
+ * read-modify-write (the only operations that are locked on x86) bumps a
+ * thread-local count (labyrinth_atomic_priv.h). The contract checked:
+ * - default pools take no locked instruction on a cached grab, a cached
+ *   free by the owner or by another lcore with a slot, and bulk grabs and
+ *   frees from and to the cache;
+ * - LABYRINTH_F_STRICT pools take exactly one per free (the owner
+ *   record's CAS) and none per cached grab;
+ * - cache-less pairs take about two (claim and put), tokens amortised.
+ * Runs on 2 lcores (-l 0-1).
+ */
+
+#include <inttypes.h>
+#include <stdint.h>
+
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "labyrinth_priv.h"
+#include "unit_common.h"
+
+#define PS 4096u
+#define PAIRS 10000u
+#define BULK 32u
+
+static struct labyrinth *
+make(const char *name, uint32_t cache, uint32_t flags)
+{
+	return ut_create(name, PS, 4096, 64, cache, flags);
+}
+
+/* Grab and free n pages, so that the cache is past its first refill. */
+static int
+warm(struct labyrinth *lab, unsigned int n)
+{
+	void *p[BULK * 4];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		p[i] = labyrinth_alloc_page(lab, 0);
+		LT_ASSERT(p[i] != NULL, "");
+	}
+	for (i = 0; i < n; i++)
+		LT_ASSERT_EQ(labyrinth_free_page(lab, p[i]), 0, "");
+	return 0;
+}
+
+/* RMWs of PAIRS cached grab+free pairs. */
+static int
+pairs(struct labyrinth *lab, uint64_t *rmw)
+{
+	unsigned int i;
+	uint64_t c0;
+	void *p;
+
+	c0 = lab_rmw_count;
+	for (i = 0; i < PAIRS; i++) {
+		p = labyrinth_alloc_page(lab, 0);
+		LT_ASSERT(p != NULL, "");
+		LT_ASSERT_EQ(labyrinth_free_page(lab, p), 0, "");
+	}
+	*rmw = lab_rmw_count - c0;
+	return 0;
+}
+
+/* RMWs of PAIRS / BULK bulk grabs and frees of BULK pages. */
+static int
+bulks(struct labyrinth *lab, uint64_t *rmw)
+{
+	void *p[BULK];
+	unsigned int i;
+	uint64_t c0;
+
+	c0 = lab_rmw_count;
+	for (i = 0; i < PAIRS / BULK; i++) {
+		LT_ASSERT_EQ(labyrinth_alloc_bulk(lab, 0, p, BULK), BULK, "");
+		LT_ASSERT_EQ(labyrinth_free_bulk(lab, p, BULK), BULK, "");
+	}
+	*rmw = lab_rmw_count - c0;
+	return 0;
+}
+
+static int
+test_default_cached(void)
+{
+	struct labyrinth *lab = make("ut_lk_def", 256, 0);
+	uint64_t rmw;
+
+	LT_ASSERT(lab != NULL, "");
+	LT_ASSERT_EQ(warm(lab, BULK * 4), 0, "");
+	LT_ASSERT_EQ(pairs(lab, &rmw), 0, "");
+	printf("default, cache 256: %" PRIu64 " locked ops in %u pairs\n",
+		rmw, PAIRS);
+	LT_ASSERT_EQ(rmw, 0, "locked instructions on the cached pair");
+	LT_ASSERT_EQ(bulks(lab, &rmw), 0, "");
+	printf("default, cache 256: %" PRIu64 " locked ops in %u bulk-%u "
+		"pairs\n", rmw, PAIRS / BULK, BULK);
+	LT_ASSERT_EQ(rmw, 0, "locked instructions on the cached bulk pair");
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+static int
+test_strict_cached(void)
+{
+	struct labyrinth *lab = make("ut_lk_str", 256, LABYRINTH_F_STRICT);
+	uint64_t rmw;
+
+	LT_ASSERT(lab != NULL, "");
+	LT_ASSERT_EQ(warm(lab, BULK * 4), 0, "");
+	LT_ASSERT_EQ(pairs(lab, &rmw), 0, "");
+	printf("strict, cache 256: %" PRIu64 " locked ops in %u pairs\n", rmw,
+		PAIRS);
+	LT_ASSERT_EQ(rmw, PAIRS, "one locked op per strict free");
+	LT_ASSERT_EQ(bulks(lab, &rmw), 0, "");
+	printf("strict, cache 256: %" PRIu64 " locked ops in %u bulk-%u "
+		"pairs\n", rmw, PAIRS / BULK, BULK);
+	LT_ASSERT_EQ(rmw, PAIRS / BULK * BULK, "one locked op per page freed");
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+static int
+test_nocache(void)
+{
+	struct labyrinth *lab = make("ut_lk_nc", 0, 0);
+	uint64_t rmw;
+
+	LT_ASSERT(lab != NULL, "");
+	LT_ASSERT_EQ(warm(lab, BULK * 4), 0, "");
+	LT_ASSERT_EQ(pairs(lab, &rmw), 0, "");
+	printf("default, no cache: %.3f locked ops a pair\n",
+		(double)rmw / PAIRS);
+	LT_ASSERT(rmw <= PAIRS * 2 + PAIRS / 16, "more than a claim and a "
+		"put a pair: %" PRIu64 " in %u pairs", rmw, PAIRS);
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+struct grab_arg {
+	struct labyrinth *lab;
+	void *pages[BULK];
+	int rc;
+};
+
+static int
+grab_worker(void *arg)
+{
+	struct grab_arg *ga = arg;
+
+	ga->rc = labyrinth_alloc_bulk(ga->lab, 0, ga->pages, BULK) == BULK ?
+		0 : -1;
+	return 0;
+}
+
+/* Pages grabbed on another lcore, freed here into our own cache. */
+static int
+test_remote_cached(void)
+{
+	struct labyrinth *lab = make("ut_lk_rem", 256, 0);
+	unsigned int worker = rte_get_next_lcore(-1, 1, 0), i;
+	struct grab_arg ga = { 0 };
+	uint64_t c0, rmw;
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("needs 2 lcores\n");
+		return LT_SKIP;
+	}
+	LT_ASSERT(lab != NULL, "");
+	LT_ASSERT_EQ(warm(lab, BULK), 0, "");
+	ga.lab = lab;
+	LT_ASSERT_EQ(rte_eal_remote_launch(grab_worker, &ga, worker), 0, "");
+	rte_eal_wait_lcore(worker);
+	LT_ASSERT_EQ(ga.rc, 0, "");
+	c0 = lab_rmw_count;
+	for (i = 0; i < BULK; i++)
+		LT_ASSERT_EQ(labyrinth_free_page(lab, ga.pages[i]), 0, "");
+	rmw = lab_rmw_count - c0;
+	printf("default: %" PRIu64 " locked ops in %u remote frees into the "
+		"cache\n", rmw, BULK);
+	LT_ASSERT_EQ(rmw, 0, "locked instructions on a remote cached free");
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	/* The worker's cache holds pages: destroy counts them free. */
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	int failures = 0, skipped = 0;
+
+	lt_eal_init(argc, argv);
+
+	LT_RUN(test_default_cached, failures);
+	LT_RUN(test_strict_cached, failures);
+	LT_RUN(test_nocache, failures);
+	LT_RUN_SKIPPABLE(test_remote_cached, failures, skipped);
+
+	rte_eal_cleanup();
+	printf("%d failed, %d skipped\n", failures, skipped);
+	return failures == 0 ? 0 : 1;
+}
