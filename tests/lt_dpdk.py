@@ -57,7 +57,7 @@ def skip(msg):
     sys.exit(SKIP)
 
 
-# --- -d plugins from a folder EAL accepts --------------------------------
+# --- -d plugins from a folder EAL accepts ------------------------------------
 
 def unsafe_above(path):
     """First of path and its folders up to / that is world-writable (EAL
@@ -159,12 +159,13 @@ def mempool_plugin():
     return plugin_copy(os.environ.get("LT_MEMPOOL_PLUGIN"))
 
 
-# --- machine ----------------------------------------------------------------
+# --- machine -----------------------------------------------------------------
 
 def hugepages_usable(min_free=64):
     try:
         with open("/proc/meminfo") as f:
-            free = int(re.search(r"HugePages_Free:\s+(\d+)", f.read()).group(1))
+            free = int(re.search(r"HugePages_Free:\s+(\d+)",
+                                 f.read()).group(1))
         with open("/proc/mounts") as f:
             return " hugetlbfs " in f.read() and free >= min_free
     except (OSError, AttributeError):
@@ -177,10 +178,14 @@ def runtime_dir(prefix):
     return os.path.join(run, "dpdk", prefix)
 
 
-def remove_runtime_dir(prefix):
-    """EAL's runtime folder of our --file-prefix (left by --in-memory too:
-    the telemetry socket)."""
-    shutil.rmtree(runtime_dir(prefix), ignore_errors=True)
+def file_prefix(name):
+    """A --file-prefix of this process's own: name_<pid>, so that a second
+    run of the same test (another checkout on the machine) does not meet
+    our EAL lock or telemetry socket. Its runtime folder (left by
+    --in-memory too: the telemetry socket) is removed at exit."""
+    prefix = "%s_%d" % (name, os.getpid())
+    atexit.register(shutil.rmtree, runtime_dir(prefix), True)
+    return prefix
 
 
 def telemetry(prefix, cmds):
@@ -199,7 +204,7 @@ def telemetry(prefix, cmds):
     return out
 
 
-# --- dpdk-testpmd -------------------------------------------------------------
+# --- dpdk-testpmd ------------------------------------------------------------
 
 class Testpmd:
     """dpdk-testpmd in interactive mode, fed commands through a pipe; a

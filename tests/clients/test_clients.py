@@ -104,13 +104,14 @@ def verdict(ops, client, problems, out):
     sys.exit(1)
 
 
-# --- dpdk-test ----------------------------------------------------------------
+# --- dpdk-test ---------------------------------------------------------------
 
 def run_autotest(args):
     exe = exe_or_skip(args.dpdk_test, "dpdk-test")
     mem = mem_args(lt_dpdk.hugepages_usable())
     for ops in (CONTROL, LABYRINTH):
-        prefix = "%s_%s" % (args.name, "ring" if ops == CONTROL else "lab")
+        prefix = lt_dpdk.file_prefix(
+            "%s_%s" % (args.name, "ring" if ops == CONTROL else "lab"))
         cmd = [exe, "-l", "0-1", "--no-pci", "--file-prefix=" + prefix] + \
             mem + ops_args(ops)
         env = dict(os.environ, DPDK_TEST=args.test)
@@ -125,8 +126,6 @@ def run_autotest(args):
         except subprocess.TimeoutExpired as e:
             rc = None
             out = (e.stdout or b"").decode(errors="replace")
-        finally:
-            lt_dpdk.remove_runtime_dir(prefix)
         print("(dpdk-test ran %.1f s)" % (time.time() - t0))
         problems = []
         if rc != 0 or "Test OK" not in out:
@@ -150,11 +149,12 @@ def run_autotest(args):
     print("ok")
 
 
-# --- dpdk-testpmd -----------------------------------------------------------
+# --- dpdk-testpmd ------------------------------------------------------------
 
 def testpmd_once(args, exe, ops, eal_mem, alloc):
     """One testpmd session; the list of problems found and the output."""
-    prefix = "%s_%s" % (args.name, "ring" if ops == CONTROL else "lab")
+    prefix = lt_dpdk.file_prefix(
+        "%s_%s" % (args.name, "ring" if ops == CONTROL else "lab"))
     eal = ["-l", "0-1", "--no-pci", "--file-prefix=" + prefix,
            "--vdev", "net_null0", "--vdev", "net_null1"] + eal_mem + \
         ops_args(ops)
@@ -186,7 +186,6 @@ def testpmd_once(args, exe, ops, eal_mem, alloc):
         out = tp.finish()
     finally:
         tp.kill()
-        lt_dpdk.remove_runtime_dir(prefix)
 
     print("(testpmd ran %.1f s)" % (time.time() - tp.t0))
     problems = []
@@ -262,7 +261,8 @@ def run_testpmd(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--name", required=True, help="test name, file prefix")
+    ap.add_argument("--name", required=True,
+                    help="test name (file prefixes: name_<ops>_<pid>)")
     ap.add_argument("--dpdk-test", default="")
     ap.add_argument("--testpmd", default="")
     ap.add_argument("--timeout", type=int, default=60,

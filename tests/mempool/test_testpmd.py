@@ -60,8 +60,8 @@ def fwd_stats(out):
     return st
 
 
-def base_eal(args, name):
-    eal = ["-l", "0,1", "--no-pci", "--file-prefix=" + name,
+def base_eal(args):
+    eal = ["-l", "0,1", "--no-pci", "--file-prefix=" + args.prefix,
            "-d", lt_dpdk.mempool_plugin(), "--mbuf-pool-ops-name=labyrinth",
            "--log-level=pmd.mempool.labyrinth:info"]
     if not hugepages_usable():
@@ -71,8 +71,7 @@ def base_eal(args, name):
 
 
 def run_null(args):
-    eal = base_eal(args, args.name) + ["--vdev", "net_null0",
-                                       "--vdev", "net_null1"]
+    eal = base_eal(args) + ["--vdev", "net_null0", "--vdev", "net_null1"]
     app = ["--forward-mode=io", "--nb-cores=1", "--total-num-mbufs=16384"]
     app += args.extra
     tp = Testpmd(args.testpmd, eal, app)
@@ -83,7 +82,7 @@ def run_null(args):
         tp.send("stop", 0.5)
         tp.send("dump_mempool", 0.5)
         try:
-            lst, st = telemetry(args.name, ["/labyrinth/mempools",
+            lst, st = telemetry(args.prefix, ["/labyrinth/mempools",
                                             "/labyrinth/mempool," + POOL])
         except OSError as e:
             lst, st = None, None
@@ -149,7 +148,7 @@ def run_tap(args):
             sh([ip, "netns", "del", n], check=False)
         skip("cannot create network namespaces: %s" % e)
 
-    eal = base_eal(args, args.name) + [
+    eal = base_eal(args) + [
         "--vdev", "net_tap0,iface=" + ifs[0],
         "--vdev", "net_tap1,iface=" + ifs[1]]
     app = ["--forward-mode=io", "--nb-cores=1", "--total-num-mbufs=8192"]
@@ -203,12 +202,14 @@ def run_tap(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--name", required=True, help="test name, file prefix")
+    ap.add_argument("--name", required=True,
+                    help="test name (file prefix: name_<pid>)")
     ap.add_argument("--testpmd", default="")
     ap.add_argument("mode", choices=["null", "tap"])
     ap.add_argument("extra", nargs="*", help="more testpmd options")
     args, unknown = ap.parse_known_args()
     args.extra += unknown
+    args.prefix = lt_dpdk.file_prefix(args.name)
     if not args.testpmd or not os.access(args.testpmd, os.X_OK):
         skip("dpdk-testpmd not found")
     if args.mode == "null":
