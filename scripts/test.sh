@@ -77,8 +77,8 @@ fi
 run_tests "$builddir" "$@"
 
 # The same code under AddressSanitizer and UndefinedBehaviorSanitizer
-# (a second build). Left out: testpmd and tap (the stock dpdk-testpmd
-# cannot load an ASan-built plugin), mp (a DPDK secondary must map the
+# (a second build). Left out: testpmd, clients and tap (the stock
+# dpdk-testpmd and dpdk-test cannot load an ASan-built plugin), mp (a DPDK secondary must map the
 # primary's hugepages at the same addresses, which ASan's shadow memory may
 # already hold: "Cannot reserve ... at [address]"), fuzz (built with clang's
 # sanitizers already) and bench. UBSan is made fatal so that any report

@@ -8,25 +8,21 @@
 /*
  * Helpers of the mempool driver tests: a structural audit of a labyrinth
  * pool's shared header, and loading a plugin with -d from a folder EAL
- * accepts.
+ * accepts (tests/lt_plugin.h).
  */
 
-#include <errno.h>
 #include <stdbool.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
 #include "labyrinth_mempool_priv.h"
 #include "labyrinth_test.h"
+#include "lt_plugin.h"
 
 /* Counters of a labyrinth pool, summed over all lcore slots. */
 struct mt_counters {
@@ -127,103 +123,20 @@ out:
 	return ret;
 }
 
-/* Whether path or a folder above it is world-writable. */
-static inline int
-mt_world_writable_above(const char *path)
-{
-	char buf[PATH_MAX], *slash;
-	struct stat st;
-
-	if (realpath(path, buf) == NULL)
-		return 1;
-	for (;;) {
-		slash = strrchr(buf, '/');
-		if (slash == NULL)
-			return 1;
-		if (slash == buf)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (stat(buf, &st) != 0 || (st.st_mode & S_IWOTH) != 0)
-			return 1;
-		if (strcmp(buf, "/") == 0)
-			return 0;
-	}
-}
-
-static inline int
-mt_copy_file(const char *src, const char *dst)
-{
-	char tmp[PATH_MAX], buf[65536];
-	ssize_t n;
-	int in, out, ret = -1;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", dst, (int)getpid());
-	in = open(src, O_RDONLY);
-	if (in < 0)
-		return -1;
-	out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n)
-			goto out;
-	if (n == 0 && fchmod(out, 0755) == 0)
-		ret = 0;
-out:
-	close(in);
-	if (close(out) != 0)
-		ret = -1;
-	/* rename: a concurrent reader never sees a half-written plugin. */
-	if (ret == 0 && rename(tmp, dst) != 0)
-		ret = -1;
-	if (ret != 0)
-		unlink(tmp);
-	return ret;
-}
-
 /*
- * The -d argument for a plugin: the file named by environment variable
- * env_src is copied into folder getenv("LT_PLUGIN_DIR") (created 0755).
- * EAL refuses a plugin below a world-writable folder; if one is above the
- * copy, the bare file name is returned instead: EAL dlopen()s a name that
- * is not a path without that check, and the test's LD_LIBRARY_PATH (set by
- * meson) includes the folder. Exits 1 on error.
+ * The -d argument for the plugin named by environment variable env_src
+ * (meson sets it): a copy in a folder EAL accepts (tests/lt_plugin.h).
  */
 static inline const char *
 mt_plugin_arg(const char *env_src)
 {
-	static char out[4][PATH_MAX];
-	static int next;
-	const char *src = getenv(env_src), *dir = getenv("LT_PLUGIN_DIR");
-	const char *base;
-	char *dst = out[next++ % 4];
+	const char *src = getenv(env_src);
 
-	if (src == NULL || dir == NULL) {
-		printf("%s and LT_PLUGIN_DIR must be set (meson does)\n",
-			env_src);
+	if (src == NULL) {
+		printf("%s must be set (meson does)\n", env_src);
 		exit(1);
 	}
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		printf("mkdir %s: %s\n", dir, strerror(errno));
-		exit(1);
-	}
-	chmod(dir, 0755);
-	base = strrchr(src, '/');
-	base = base != NULL ? base + 1 : src;
-	snprintf(dst, PATH_MAX, "%s/%s", dir, base);
-	if (mt_copy_file(src, dst) != 0) {
-		printf("cannot copy %s to %s\n", src, dst);
-		exit(1);
-	}
-	if (mt_world_writable_above(dst)) {
-		printf("note: a folder above %s is world-writable; loading "
-			"%s by name through LD_LIBRARY_PATH\n", dst, base);
-		snprintf(dst, PATH_MAX, "%s", base);
-	}
-	return dst;
+	return lt_plugin_copy(src);
 }
 
 #endif /* MEMPOOL_TEST_H */

@@ -15,170 +15,54 @@ labyrinth mempool driver, loaded with -d and selected with
                       without /dev/net/tun, ip netns, or ping.
 
 Environment (set by meson): LT_MEMPOOL_PLUGIN (the built plugin),
-LT_PLUGIN_DIR (a folder of ours to copy it to), LD_LIBRARY_PATH.
+LT_PLUGIN_DIR (where to copy it, see tests/lt_dpdk.py), LD_LIBRARY_PATH.
 """
 
 import argparse
-import json
 import os
 import re
 import shutil
-import socket
-import stat
 import subprocess
 import sys
 import time
 
-SKIP = 77
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import lt_dpdk  # noqa: E402
+from lt_dpdk import Testpmd, fail, hugepages_usable, skip, \
+    telemetry  # noqa: E402
+
 POOL = "mb_pool_0"
-
-
-def fail(msg, out=None):
-    if out:
-        print(out[-6000:])
-    print("FAILED: " + msg)
-    sys.exit(1)
-
-
-def skip(msg):
-    print("skip: " + msg)
-    sys.exit(SKIP)
-
-
-def world_writable_above(path):
-    d = os.path.dirname(os.path.realpath(path))
-    while True:
-        if os.stat(d).st_mode & stat.S_IWOTH:
-            return d
-        if d == "/":
-            return None
-        d = os.path.dirname(d)
-
-
-def plugin_arg(name):
-    """Copy the plugin into a 0755 folder of ours; the path to give -d (or
-    the bare name when a folder above is world-writable: EAL then dlopen()s
-    it through LD_LIBRARY_PATH without its folder check)."""
-    src = os.environ.get("LT_MEMPOOL_PLUGIN")
-    top = os.environ.get("LT_PLUGIN_DIR")
-    if not src or not top or not os.path.exists(src):
-        fail("LT_MEMPOOL_PLUGIN / LT_PLUGIN_DIR not set or plugin missing")
-    os.makedirs(top, exist_ok=True)
-    os.chmod(top, 0o755)
-    base = os.path.basename(src)
-    dst = os.path.join(top, base)
-    tmp = "%s.tmp.%d" % (dst, os.getpid())
-    shutil.copyfile(src, tmp)
-    os.chmod(tmp, 0o755)
-    os.replace(tmp, dst)  # atomic: parallel tests never see half a file
-    bad = world_writable_above(dst)
-    if bad:
-        print("note: %s is world-writable; loading %s by name" % (bad, base))
-        return base
-    return dst
-
-
-def hugepages_usable():
-    try:
-        with open("/proc/meminfo") as f:
-            free = int(re.search(r"HugePages_Free:\s+(\d+)", f.read()).group(1))
-        with open("/proc/mounts") as f:
-            return " hugetlbfs " in f.read() and free >= 64
-    except (OSError, AttributeError):
-        return False
-
-
-def telemetry_path(prefix):
-    run = "/var/run" if os.getuid() == 0 else \
-        os.environ.get("XDG_RUNTIME_DIR", "/tmp")
-    return os.path.join(run, "dpdk", prefix, "dpdk_telemetry.v2")
-
-
-def telemetry(prefix, cmds):
-    """Answers of DPDK's telemetry socket to cmds (a list)."""
-    path = telemetry_path(prefix)
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    s.settimeout(5)
-    s.connect(path)
-    info = json.loads(s.recv(16384).decode())
-    out = []
-    for c in cmds:
-        s.send(c.encode())
-        out.append(json.loads(s.recv(info.get("max_output_len", 16384))
-                              .decode()))
-    s.close()
-    return out
-
-
-class Testpmd:
-    """dpdk-testpmd in interactive mode, fed commands through a pipe."""
-
-    def __init__(self, exe, eal, app):
-        self.cmd = [exe] + eal + ["--", "-i"] + app
-        print("+ " + " ".join(self.cmd), flush=True)
-        self.p = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, text=True)
-        self.t0 = time.time()
-
-    def send(self, line, pause=0.3):
-        if self.p.poll() is not None:
-            out, _ = self.p.communicate()
-            fail("testpmd exited early (%d)" % self.p.returncode, out)
-        self.p.stdin.write(line + "\n")
-        self.p.stdin.flush()
-        time.sleep(pause)
-
-    def finish(self, timeout=30):
-        try:
-            self.send("quit", 0)
-            out, _ = self.p.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            out, _ = self.p.communicate()
-            fail("testpmd did not quit", out)
-        return out
-
-    def kill(self):
-        if self.p.poll() is None:
-            self.p.kill()
-            self.p.communicate()
 
 
 def check_pool_dump(out, expect_full=True):
     """Check the last dump of mb_pool_0: ops labyrinth, all mbufs back."""
-    dumps = re.split(r"\nmempool <", out)
-    dump = None
-    for d in dumps:
-        if d.startswith(POOL + ">"):
-            dump = d
-    if dump is None:
+    d = lt_dpdk.parse_pool_dump(out, POOL)
+    if d is None:
         fail("no dump_mempool output for " + POOL, out)
-    if "ops_name: <labyrinth>" not in dump:
-        fail("%s does not use ops labyrinth" % POOL, dump)
-    size = int(re.search(r"populated_size=(\d+)", dump).group(1))
-    common = int(re.search(r"common_pool_count=(\d+)", dump).group(1))
-    m = re.search(r"total_cache_count=(\d+)", dump)
-    cached = int(m.group(1)) if m else 0
+    if d["ops"] != "labyrinth":
+        fail("%s does not use ops labyrinth" % POOL, d["text"])
+    size, common, cached = d["size"], d["common"], d["cached"]
     print("%s: populated %d, in driver %d, in caches %d" %
           (POOL, size, common, cached))
     if expect_full and common + cached != size:
-        fail("%d mbufs not back in the pool" % (size - common - cached), dump)
+        fail("%d mbufs not back in the pool" % (size - common - cached),
+             d["text"])
     return size, common, cached
 
 
 def fwd_stats(out):
     """Total RX and TX packets of the accumulated forward statistics."""
-    m = re.search(r"Accumulated forward statistics for all ports.*?"
-                  r"RX-packets:\s+(\d+).*?TX-packets:\s+(\d+)", out, re.S)
-    if not m:
+    st = lt_dpdk.fwd_stats(out)
+    if st is None:
         fail("no forward statistics", out)
-    return int(m.group(1)), int(m.group(2))
+    return st
 
 
-def base_eal(args, name):
-    eal = ["-l", "0,1", "--no-pci", "--file-prefix=" + name,
-           "-d", plugin_arg(name), "--mbuf-pool-ops-name=labyrinth",
+def base_eal(args):
+    eal = ["-l", "0,1", "--no-pci", "--file-prefix=" + args.prefix,
+           "-d", lt_dpdk.mempool_plugin(), "--mbuf-pool-ops-name=labyrinth",
            "--log-level=pmd.mempool.labyrinth:info"]
     if not hugepages_usable():
         print("note: no usable hugepages: --no-huge -m 512")
@@ -187,8 +71,7 @@ def base_eal(args, name):
 
 
 def run_null(args):
-    eal = base_eal(args, args.name) + ["--vdev", "net_null0",
-                                       "--vdev", "net_null1"]
+    eal = base_eal(args) + ["--vdev", "net_null0", "--vdev", "net_null1"]
     app = ["--forward-mode=io", "--nb-cores=1", "--total-num-mbufs=16384"]
     app += args.extra
     tp = Testpmd(args.testpmd, eal, app)
@@ -199,7 +82,7 @@ def run_null(args):
         tp.send("stop", 0.5)
         tp.send("dump_mempool", 0.5)
         try:
-            lst, st = telemetry(args.name, ["/labyrinth/mempools",
+            lst, st = telemetry(args.prefix, ["/labyrinth/mempools",
                                             "/labyrinth/mempool," + POOL])
         except OSError as e:
             lst, st = None, None
@@ -265,7 +148,7 @@ def run_tap(args):
             sh([ip, "netns", "del", n], check=False)
         skip("cannot create network namespaces: %s" % e)
 
-    eal = base_eal(args, args.name) + [
+    eal = base_eal(args) + [
         "--vdev", "net_tap0,iface=" + ifs[0],
         "--vdev", "net_tap1,iface=" + ifs[1]]
     app = ["--forward-mode=io", "--nb-cores=1", "--total-num-mbufs=8192"]
@@ -319,12 +202,14 @@ def run_tap(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--name", required=True, help="test name, file prefix")
+    ap.add_argument("--name", required=True,
+                    help="test name (file prefix: name_<pid>)")
     ap.add_argument("--testpmd", default="")
     ap.add_argument("mode", choices=["null", "tap"])
     ap.add_argument("extra", nargs="*", help="more testpmd options")
     args, unknown = ap.parse_known_args()
     args.extra += unknown
+    args.prefix = lt_dpdk.file_prefix(args.name)
     if not args.testpmd or not os.access(args.testpmd, os.X_OK):
         skip("dpdk-testpmd not found")
     if args.mode == "null":

@@ -13,6 +13,8 @@
  *   plugin: libmempool_labyrinth.so (the driver), loaded with -d by both
  *   processes; stack plugin: another mempool driver, loaded before ours by
  *   the mismatching secondary; ops: grabs per process (default 1000000).
+ *   Both processes load copies of the plugins from a folder EAL accepts
+ *   (tests/lt_plugin.h; LT_PLUGIN_DIR), wherever the checkout sits.
  *
  * The primary runs lcore 0 and creates the labyrinth "mpt" with slots for
  * lcores 0 and 1; the secondary (-l 1) uses slot 1, so the two never share
@@ -41,7 +43,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,6 +58,7 @@
 
 #include "labyrinth.h"
 #include "labyrinth_test.h"
+#include "lt_plugin.h"
 
 #define LAB_NAME "mpt"
 #define POOL_NAME "mpt_pool"
@@ -321,31 +323,6 @@ secondary_main(const char *role, uint64_t ops)
 		rte_pause();
 	work(1, ops);
 	return 0;
-}
-
-/* Whether dir and every parent are free of world-writable bits, as EAL
- * demands of -d plugin folders. Prints the offending folder. */
-static bool
-plugin_dir_ok(const char *path)
-{
-	char buf[PATH_MAX], *slash;
-	struct stat sb;
-
-	if (realpath(path, buf) == NULL)
-		return false;
-	while ((slash = strrchr(buf, '/')) != NULL) {
-		if (slash == buf)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (stat(buf, &sb) != 0 || (sb.st_mode & S_IWOTH)) {
-			printf("folder %s is world-writable\n", buf);
-			return false;
-		}
-		if (slash == buf)
-			break;
-	}
-	return true;
 }
 
 static char self[PATH_MAX];
@@ -649,13 +626,15 @@ main(int argc, char **argv)
 		printf("note: plugin %s not found: pages only\n", plugin);
 		plugin = NULL;
 	}
-	if (plugin != NULL && !plugin_dir_ok(plugin)) {
-		printf("skipped: EAL refuses -d plugins below a world-writable "
-			"folder; build outside such a folder\n");
-		return LT_SKIP;
-	}
 	if (other != NULL && access(other, R_OK) != 0)
 		other = NULL;
+	/* EAL refuses -d plugins below a world-writable folder (a checkout
+	 * under /tmp): load copies from a folder of our own, as a user would.
+	 * DPDK's stack driver sits in a system folder, copied only if not. */
+	if (plugin != NULL)
+		plugin = lt_plugin_copy(plugin);
+	if (other != NULL && !lt_path_safe(other, NULL, 0))
+		other = lt_plugin_copy(other);
 
 	/* The primary loads our driver first (-d before the default driver
 	 * folder), so its ops index differs from a secondary's that loads
