@@ -53,6 +53,13 @@ extern "C" {
 #define LABYRINTH_MEMPOOL_MAGIC UINT64_C(0x4c4f4f504d42414c)
 
 /**
+ * Version of the layout of struct labyrinth_mempool_hdr and what follows
+ * it in the memzone; bumped on every change, so that a process built
+ * against another layout refuses the pool instead of misreading it.
+ */
+#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 2u
+
+/**
  * Memzone name prefix; the name is the prefix plus the hex address of the
  * struct rte_mempool, which is the same in every process (the mempool lives
  * in shared memory) and short enough for RTE_MEMZONE_NAMESIZE, unlike the
@@ -75,42 +82,31 @@ struct labyrinth_mempool_chunk {
 #define LABYRINTH_MEMPOOL_PG_SHIFT_MIN 21u
 
 #define LABYRINTH_MEMPOOL_OBJ_HELD 0u /**< handed out (or being populated) */
-#define LABYRINTH_MEMPOOL_OBJ_FREE 1u /**< in the map or pending */
+#define LABYRINTH_MEMPOOL_OBJ_FREE 1u /**< in the map */
 
 /** Slot of lcore_state[] shared by threads without an lcore id. */
 #define LABYRINTH_MEMPOOL_SHARED_SLOT RTE_MAX_LCORE
 
 /**
  * Per-lcore state of one pool. An EAL lcore is the only writer of its slot;
- * the shared slot (threads without an lcore id) never holds pending
- * returns, and its counters are updated with atomic RMWs.
- *
- * Pending returns: objects an lcore took back whose map word is pend_word,
- * not yet put into the map (their bits are still clear, their
- * state is already FREE). They are put with
- * one labyrinth_map_put() call (one atomic OR) when a return for another
- * word arrives or when the lcore dequeues, whichever comes first, so a
- * stream of single-object returns (--mbcache=0) costs one atomic per word
- * instead of two per object. Until then they count as free objects
- * (get_count adds pend_cnt) but only their lcore can reach them, like
- * objects in a mempool cache.
+ * the shared slot (threads without an lcore id) has many writers, and its
+ * counters are updated with atomic RMWs. There is no per-lcore state of
+ * objects: an enqueue puts every object it accepts into the map before it
+ * returns, so every lcore can dequeue it at once.
  */
 struct labyrinth_mempool_lcore {
 	uint32_t hint;           /**< map word where the next claim starts */
-	uint32_t pend_word;      /**< map word of the pending returns */
-	uint32_t pend_cnt;       /**< pending returns (entries of pend_idx) */
 	uint64_t claims;         /**< objects dequeued */
 	uint64_t returns;        /**< objects put back into the map */
 	uint64_t rejects;        /**< returned objects rejected */
 	uint64_t dequeue_fails;  /**< dequeues refused with -ENOBUFS */
-	/** Indices of the pending returns. */
-	uint32_t pend_idx[LABYRINTH_MAP_WORD_BITS];
 } __rte_cache_aligned;
 
 /** Shared header of a labyrinth-backed mempool (mp->pool_data). */
 struct labyrinth_mempool_hdr {
 	/* Read-mostly: written by alloc and populate only. */
 	uint64_t magic;          /**< LABYRINTH_MEMPOOL_MAGIC */
+	uint32_t layout_version; /**< LABYRINTH_MEMPOOL_LAYOUT_VERSION */
 	void **objs;             /**< index -> object, nb_objs entries used */
 	uint8_t *state;          /**< index -> OBJ_HELD / OBJ_FREE */
 	struct labyrinth_mempool_chunk *chunks; /**< sorted by lo */

@@ -13,11 +13,10 @@
  *   of one with one CAS.
  * - enqueue: each object is identified by its address alone, in O(1)
  *   (page table and chunks, labyrinth_mempool_priv.h), and marked free
- *   with one atomic exchange on its byte of state[], which rejects a
- *   foreign or double return; an EAL lcore then
- *   parks it among its pending returns, which share one map word and are
- *   put with one atomic OR when a return for another word comes or when
- *   the lcore next dequeues (word-batched returns).
+ *   through its byte of state[], which rejects a foreign or double
+ *   return; the accepted objects' bits are set before the call returns
+ *   (one atomic OR per run of objects of one map word) and their budget
+ *   given back once per call, so every lcore can dequeue them at once.
  * - The mempool's per-lcore cache sits on top as usual.
  *
  * Load it into any DPDK application with
@@ -163,108 +162,20 @@ bad_pool(const struct rte_mempool *mp)
 static inline bool
 hdr_ok(const struct labyrinth_mempool_hdr *h)
 {
-	return likely(h != NULL && h->magic == LABYRINTH_MEMPOOL_MAGIC);
+	return likely(h != NULL && h->magic == LABYRINTH_MEMPOOL_MAGIC &&
+			h->layout_version == LABYRINTH_MEMPOOL_LAYOUT_VERSION);
 }
 
 /*
- * Put n objects straight into the map (threads without an lcore id, and
- * undoing a failed dequeue) and give their budget back. Returns the number
- * accepted; *foreign counts objects that are not ours.
+ * Return n objects: each accepted one is marked FREE and its bit set
+ * before the call returns (labyrinth_map_put per batch: one atomic OR per
+ * run of objects of the same map word), then the budget of all of them is
+ * given back with one labyrinth_map_unreserve(): bits first, then budget,
+ * the map's invariant. So when the enqueue returns, every lcore's dequeue
+ * can reach every object it accepted. Returns 0, -EINVAL (some object was
+ * not ours) or -EALREADY (some object was already free); the other objects
+ * of the call are accepted either way.
  */
-static unsigned int
-put_objs(struct labyrinth_mempool_hdr *h, void * const *objs, unsigned int n,
-		unsigned int *foreign)
-{
-	uint32_t idx[BATCH];
-	unsigned int done, i, lim, cnt, newly, ok = 0, bad = 0;
-
-	for (done = 0; done < n; done += lim) {
-		lim = RTE_MIN(n - done, (unsigned int)BATCH);
-		cnt = 0;
-		for (i = 0; i < lim; i++) {
-			if (unlikely(!obj_index(h, objs[done + i], &idx[cnt])))
-				bad++;
-			else if (likely(obj_set_free(h, idx[cnt])))
-				cnt++;
-		}
-		/* Bits first, then budget: the map's invariant. */
-		newly = labyrinth_map_put(&h->map, idx, cnt);
-		if (likely(newly != 0))
-			labyrinth_map_unreserve(&h->map, newly);
-		ok += newly;
-	}
-	*foreign = bad;
-	return ok;
-}
-
-/*
- * Put lc's pending returns into the map with one labyrinth_map_put() call:
- * they share a word, so that is one atomic OR. Returns the bits newly set;
- * the caller owns their budget (gives it back with labyrinth_map_unreserve,
- * or keeps it for a claim). obj_set_free() let each object in once, so
- * newly == cnt unless the map and the object states disagree (a bug or a
- * corrupted object header): then the surplus is rejected and counted.
- */
-static inline uint32_t
-pend_flush(struct labyrinth_mempool_hdr *h, struct labyrinth_mempool_lcore *lc)
-{
-	uint32_t cnt = lc->pend_cnt, newly;
-
-	if (cnt == 0)
-		return 0;
-	newly = labyrinth_map_put(&h->map, lc->pend_idx, cnt);
-	/* Read relaxed by get_count on other threads, which only needs a
-	 * torn-free value; the bits (put above, release) are the truth. */
-	lab_store(&lc->pend_cnt, 0, LAB_RELAXED);
-	/* Own slot, one writer: relaxed load + store (statistics). */
-	lab_counter_add(&lc->returns, newly);
-	if (unlikely(newly != cnt)) {
-		/* As above. */
-		lab_counter_add(&lc->rejects, cnt - newly);
-		log_reject(h, 0, cnt - newly);
-	}
-	return newly;
-}
-
-/* Enqueue on an EAL lcore: returns go to the lcore's pending word. */
-static inline int
-enqueue_lcore(struct labyrinth_mempool_hdr *h,
-		struct labyrinth_mempool_lcore *lc, void * const *objs,
-		unsigned int n)
-{
-	unsigned int i, foreign = 0, doubles = 0;
-	uint32_t idx, w, cnt, newly = 0;
-
-	for (i = 0; i < n; i++) {
-		if (unlikely(!obj_index(h, objs[i], &idx))) {
-			foreign++;
-			continue;
-		}
-		if (unlikely(!obj_set_free(h, idx))) {
-			doubles++;
-			continue;
-		}
-		w = idx / LABYRINTH_MAP_WORD_BITS;
-		if (w != lc->pend_word) {
-			newly += pend_flush(h, lc);
-			lc->pend_word = w;
-		}
-		cnt = lc->pend_cnt;
-		lc->pend_idx[cnt] = idx;
-		/* Relaxed: see pend_flush(). */
-		lab_store(&lc->pend_cnt, cnt + 1, LAB_RELAXED);
-	}
-	/* Bits first (pend_flush), then budget: the map's invariant. */
-	if (newly != 0)
-		labyrinth_map_unreserve(&h->map, newly);
-	if (likely(foreign + doubles == 0))
-		return 0;
-	/* Own slot, one writer: relaxed load + store (statistics). */
-	lab_counter_add(&lc->rejects, foreign + doubles);
-	log_reject(h, foreign, doubles);
-	return foreign != 0 ? -EINVAL : -EALREADY;
-}
-
 static int
 labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
 		unsigned int n)
@@ -272,24 +183,68 @@ labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
 	struct labyrinth_mempool_hdr *h = mp->pool_data;
 	unsigned int lcore_id = rte_lcore_id();
 	struct labyrinth_mempool_lcore *lc;
-	unsigned int ok, foreign;
+	unsigned int done, i, lim, cnt, foreign = 0, doubles = 0;
+	uint32_t idx[BATCH], newly, put = 0;
 
 	if (unlikely(!hdr_ok(h)))
 		return bad_pool(mp);
-	if (likely(lcore_id < RTE_MAX_LCORE))
-		return enqueue_lcore(h, &h->lcore[lcore_id], obj_table, n);
-
-	/* No lcore id: straight into the map, counters shared. */
-	lc = &h->lcore[LABYRINTH_MEMPOOL_SHARED_SLOT];
-	ok = put_objs(h, obj_table, n, &foreign);
-	/* Statistics only, publish nothing: relaxed. */
-	lab_fetch_add(&lc->returns, ok, LAB_RELAXED);
-	if (likely(ok == n))
+	lc = lcore_slot(h, lcore_id);
+	for (done = 0; done < n; done += lim) {
+		lim = RTE_MIN(n - done, (unsigned int)BATCH);
+		cnt = 0;
+		for (i = 0; i < lim; i++) {
+			if (unlikely(!obj_index(h, obj_table[done + i],
+					&idx[cnt])))
+				foreign++;
+			else if (likely(obj_set_free(h, idx[cnt])))
+				cnt++;
+			else
+				doubles++;
+		}
+		newly = labyrinth_map_put(&h->map, idx, cnt);
+		/* obj_set_free() let each object in once, so newly == cnt
+		 * unless the map and the states disagree (a bug or a
+		 * corrupted header): the surplus is rejected. */
+		doubles += cnt - newly;
+		put += newly;
+	}
+	if (likely(put != 0))
+		labyrinth_map_unreserve(&h->map, put);
+	slot_count(&lc->returns, lcore_id, put);
+	if (likely(foreign + doubles == 0))
 		return 0;
-	/* As above. */
-	lab_fetch_add(&lc->rejects, n - ok, LAB_RELAXED);
-	log_reject(h, foreign, n - ok - foreign);
+	slot_count(&lc->rejects, lcore_id, foreign + doubles);
+	log_reject(h, foreign, doubles);
 	return foreign != 0 ? -EINVAL : -EALREADY;
+}
+
+/*
+ * Undo a dequeue that claimed fewer objects than it reserved: the done
+ * objects already in obj_table go back (FREE, bits set), then the whole
+ * reservation of n is given back.
+ */
+static void
+undo_claims(struct labyrinth_mempool_hdr *h, void * const *obj_table,
+		unsigned int done, unsigned int n)
+{
+	uint32_t idx[BATCH];
+	unsigned int k, i, lim, cnt;
+
+	for (k = 0; k < done; k += lim) {
+		lim = RTE_MIN(done - k, (unsigned int)BATCH);
+		cnt = 0;
+		for (i = 0; i < lim; i++)
+			if (likely(obj_index(h, obj_table[k + i], &idx[cnt]))) {
+				/* Ours since the claim; relaxed, see
+				 * obj_set_free(). */
+				lab_store(&h->state[idx[cnt]],
+					LABYRINTH_MEMPOOL_OBJ_FREE,
+					LAB_RELAXED);
+				cnt++;
+			}
+		labyrinth_map_put(&h->map, idx, cnt);
+	}
+	labyrinth_map_unreserve(&h->map, n);
 }
 
 static int
@@ -298,36 +253,20 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 	struct labyrinth_mempool_hdr *h = mp->pool_data;
 	unsigned int lcore_id = rte_lcore_id();
 	struct labyrinth_mempool_lcore *lc;
-	uint32_t idx[BATCH];
-	unsigned int done, i, want, got, foreign;
-	uint32_t hint, newly = 0;
+	uint32_t idx[BATCH], hint;
+	unsigned int done, i, want, got;
 
 	if (unlikely(!hdr_ok(h)))
 		return bad_pool(mp);
 	lc = lcore_slot(h, lcore_id);
-	/* Only a hint: a stale or racing value (shared slot) is harmless,
-	 * relaxed is enough. */
-	hint = lab_load(&lc->hint, LAB_RELAXED);
-	if (likely(lcore_id < RTE_MAX_LCORE) && lc->pend_cnt != 0) {
-		/* Our own returns first: put them, and claim from their word,
-		 * where they are cache-hot. */
-		hint = lc->pend_word;
-		newly = pend_flush(h, lc);
-	}
-	/*
-	 * The flush left us `newly` of budget (bits set, budget not given
-	 * back): keep what we need, take the rest all or nothing.
-	 */
-	if (newly >= n) {
-		if (newly > n)
-			labyrinth_map_unreserve(&h->map, newly - n);
-	} else if (unlikely(labyrinth_map_reserve(&h->map, n - newly, 0) !=
-			0)) {
-		if (newly != 0)
-			labyrinth_map_unreserve(&h->map, newly);
+	/* All or nothing: take the budget of n first. */
+	if (unlikely(labyrinth_map_reserve(&h->map, n, 0) != 0)) {
 		slot_count(&lc->dequeue_fails, lcore_id, 1);
 		return -ENOBUFS;
 	}
+	/* Only a hint: a stale or racing value (shared slot) is harmless,
+	 * relaxed is enough. */
+	hint = lab_load(&lc->hint, LAB_RELAXED);
 	for (done = 0; done < n; done += got) {
 		want = RTE_MIN(n - done, (unsigned int)BATCH);
 		got = labyrinth_map_claim(&h->map, &hint, idx, want);
@@ -340,10 +279,8 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 		}
 		if (unlikely(got < want)) {
 			/* Pathological churn moved the bits behind the scan:
-			 * undo (bits back first, then all n of budget). */
-			done += got;
-			put_objs(h, obj_table, done, &foreign);
-			labyrinth_map_unreserve(&h->map, n - done);
+			 * undo, so that the dequeue takes nothing. */
+			undo_claims(h, obj_table, done + got, n);
 			slot_count(&lc->dequeue_fails, lcore_id, 1);
 			return -ENOBUFS;
 		}
@@ -355,25 +292,21 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 }
 
 /*
- * Free objects: the map's budget plus every lcore's pending returns. Each
- * is read relaxed (statistics): exact when the pool is quiet; while it is
- * not, the sum is not a snapshot (a failing reservation that is being
- * undone, or a flush between two reads, may make it err either way).
+ * Free objects: the map's budget, read relaxed (a statistic). Exact when
+ * the pool is quiet; while it is not, a dequeue that takes budget and then
+ * undoes it may make it under-report for a moment, never over-report
+ * (returns set their bits before they add budget).
  */
 static unsigned int
 labyrinth_mp_get_count(const struct rte_mempool *mp)
 {
 	const struct labyrinth_mempool_hdr *h = mp->pool_data;
 	int64_t avail;
-	unsigned int i;
 
 	if (!hdr_ok(h))
 		return 0;
 	/* Statistic: relaxed, see the comment above. */
 	avail = lab_load(&h->map.avail, LAB_RELAXED);
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		/* As above. */
-		avail += lab_load(&h->lcore[i].pend_cnt, LAB_RELAXED);
 	return avail > 0 ? (unsigned int)avail : 0;
 }
 
@@ -451,6 +384,7 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 				h->map.nb_words / nb_slots);
 	/* Last: the magic makes the header valid. Nobody can see pool_data
 	 * before alloc returns, so ordering is the mempool library's. */
+	h->layout_version = LABYRINTH_MEMPOOL_LAYOUT_VERSION;
 	h->magic = LABYRINTH_MEMPOOL_MAGIC;
 	mp->pool_data = h;
 	return 0;
