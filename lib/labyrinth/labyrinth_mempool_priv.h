@@ -99,6 +99,7 @@ struct labyrinth_mempool_lcore {
 	uint64_t claims;         /**< objects dequeued */
 	uint64_t returns;        /**< objects put back into the map */
 	uint64_t rejects;        /**< returned objects rejected */
+	uint64_t rejects_foreign; /**< of which not objects of this pool */
 	uint64_t dequeue_fails;  /**< dequeues refused with -ENOBUFS */
 } __rte_cache_aligned;
 
@@ -124,7 +125,8 @@ struct labyrinth_mempool_hdr {
 	uint32_t size;           /**< capacity of objs[] and the map (mp->size) */
 	int32_t ops_index;       /**< mp->ops_index in the primary */
 	int32_t socket_id;       /**< socket of this memzone */
-	uint32_t rejects_logged; /**< 1 once a rejected return was logged */
+	/** rejects (summed) when the control path last logged them. */
+	uint64_t rejects_reported;
 	/** Ops name at ops_index in the primary: "labyrinth". */
 	char ops_name[RTE_MEMPOOL_OPS_NAMESIZE];
 	/** Pool name, for dumps and telemetry. */

@@ -130,33 +130,40 @@ obj_set_free(struct labyrinth_mempool_hdr *h, uint32_t idx)
 		LAB_RELAXED) == LABYRINTH_MEMPOOL_OBJ_HELD;
 }
 
-/* Slow path: log the first rejected return of a pool, once. */
-static void __rte_noinline
-log_reject(struct labyrinth_mempool_hdr *h, unsigned int foreign,
-		unsigned int doubles)
-{
-	/* Only one thread gets to log; nothing is published through this
-	 * flag, so relaxed is enough. */
-	if (lab_xchg(&h->rejects_logged, 1, LAB_RELAXED) != 0)
-		return;
-	MPL_LOG(ERR, "mempool %s: rejected %u foreign and %u already-free "
-		"objects (logged once; see the rejected_returns counter)",
-		h->pool_name, foreign, doubles);
-}
+/*
+ * Calls of this driver's data path on a pool whose pool_data is not a
+ * labyrinth header (an ops table that disagrees with the primary's), in
+ * this process. The data path only counts them; the control path
+ * (telemetry, free) logs a summary.
+ */
+static uint64_t bad_pool_calls;
+/* bad_pool_calls when last logged. */
+static uint64_t bad_pool_reported;
 
 /* Slow path: pool_data is not a labyrinth header (ops table mismatch). */
 static int __rte_noinline
-bad_pool(const struct rte_mempool *mp)
+bad_pool(void)
 {
-	static uint32_t logged;
-
-	/* One message per process; relaxed: the flag guards nothing. */
-	if (lab_xchg(&logged, 1, LAB_RELAXED) == 0)
-		MPL_LOG(ERR, "mempool %s: pool data was not set up by the "
-			"labyrinth driver; the ops table of this process "
-			"disagrees with the primary's (load -d plugins in the "
-			"same order)", mp->name);
+	/* A statistic from any thread, publishes nothing: relaxed. */
+	lab_fetch_add(&bad_pool_calls, 1, LAB_RELAXED);
 	return -EINVAL;
+}
+
+/* Control path: log the data path's bad-pool calls since the last time. */
+static void
+report_bad_pool(void)
+{
+	/* Relaxed: statistics; the exchange makes one caller log a given
+	 * increase when two control threads race, nothing more. */
+	uint64_t n = lab_load(&bad_pool_calls, LAB_RELAXED);
+	uint64_t old = lab_xchg(&bad_pool_reported, n, LAB_RELAXED);
+
+	if (n > old)
+		MPL_LOG(ERR, "%" PRIu64 " calls refused on mempools whose pool "
+			"data the labyrinth driver did not set up (%" PRIu64
+			" new): the ops table of this process disagrees with "
+			"the primary's (load -d plugins in the same order)",
+			n, n - old);
 }
 
 static inline bool
@@ -187,7 +194,7 @@ labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
 	uint32_t idx[BATCH], newly, put = 0;
 
 	if (unlikely(!hdr_ok(h)))
-		return bad_pool(mp);
+		return bad_pool();
 	lc = lcore_slot(h, lcore_id);
 	for (done = 0; done < n; done += lim) {
 		lim = RTE_MIN(n - done, (unsigned int)BATCH);
@@ -213,8 +220,11 @@ labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
 	slot_count(&lc->returns, lcore_id, put);
 	if (likely(foreign + doubles == 0))
 		return 0;
+	/* Counted only: no logging on the data path (the control path logs
+	 * a summary, see report_rejects()). */
 	slot_count(&lc->rejects, lcore_id, foreign + doubles);
-	log_reject(h, foreign, doubles);
+	if (foreign != 0)
+		slot_count(&lc->rejects_foreign, lcore_id, foreign);
 	return foreign != 0 ? -EINVAL : -EALREADY;
 }
 
@@ -257,7 +267,7 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 	unsigned int done, i, want, got;
 
 	if (unlikely(!hdr_ok(h)))
-		return bad_pool(mp);
+		return bad_pool();
 	lc = lcore_slot(h, lcore_id);
 	/* All or nothing: take the budget of n first. */
 	if (unlikely(labyrinth_map_reserve(&h->map, n, 0) != 0)) {
@@ -390,6 +400,52 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	return 0;
 }
 
+/* Sums of a pool's per-lcore counters. */
+struct pool_counters {
+	uint64_t claims, returns, rejects, foreign, fails;
+};
+
+/*
+ * Sum the per-lcore counters, each read relaxed (statistics; they publish
+ * nothing). The snapshot is not atomic across fields while the pool is in
+ * use.
+ */
+static void
+sum_counters(const struct labyrinth_mempool_hdr *h, struct pool_counters *c)
+{
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i <= RTE_MAX_LCORE; i++) {
+		c->claims += lab_load(&h->lcore[i].claims, LAB_RELAXED);
+		c->returns += lab_load(&h->lcore[i].returns, LAB_RELAXED);
+		c->rejects += lab_load(&h->lcore[i].rejects, LAB_RELAXED);
+		c->foreign += lab_load(&h->lcore[i].rejects_foreign,
+				LAB_RELAXED);
+		c->fails += lab_load(&h->lcore[i].dequeue_fails, LAB_RELAXED);
+	}
+}
+
+/*
+ * Control path: log one summary line of the rejected returns if there are
+ * new ones since the last summary (or any at all, when final).
+ */
+static void
+report_rejects(struct labyrinth_mempool_hdr *h,
+		const struct pool_counters *c, bool final)
+{
+	/* Relaxed: the exchange only makes one of two racing control
+	 * threads log a given increase; it guards no data. */
+	uint64_t old = lab_xchg(&h->rejects_reported, c->rejects,
+			LAB_RELAXED);
+
+	if (c->rejects > old || (final && c->rejects != 0))
+		MPL_LOG(ERR, "mempool %s: %" PRIu64 " returns rejected so far "
+			"(%" PRIu64 " foreign, %" PRIu64 " already free); see "
+			"the rejected_returns counter", h->pool_name,
+			c->rejects, c->foreign, c->rejects - c->foreign);
+}
+
 static void
 labyrinth_mp_free(struct rte_mempool *mp)
 {
@@ -407,6 +463,13 @@ labyrinth_mp_free(struct rte_mempool *mp)
 			mz_name);
 		return;
 	}
+	if (hdr_ok(h)) {
+		struct pool_counters c;
+
+		sum_counters(h, &c);
+		report_rejects(h, &c, true);
+	}
+	report_bad_pool();
 	h->magic = 0;
 	rte_memzone_free(mz);
 	mp->pool_data = NULL;
@@ -538,8 +601,11 @@ labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
 	};
 	int ret;
 
-	if (!hdr_ok(h))
-		return bad_pool(mp);
+	if (!hdr_ok(h)) {
+		MPL_LOG(ERR, "mempool %s: pool data was not set up by the "
+			"labyrinth driver", mp->name);
+		return -EINVAL;
+	}
 	h->pop_end = RTE_MAX(h->pop_end, (uintptr_t)vaddr + len);
 	ret = rte_mempool_op_populate_helper(mp, 0, max_objs, vaddr, iova,
 			len, record_obj, &ctx);
@@ -561,10 +627,10 @@ RTE_MEMPOOL_REGISTER_OPS(ops_labyrinth);
 
 /* Telemetry: /labyrinth/mempools and /labyrinth/mempool,<pool>. */
 
-static const struct labyrinth_mempool_hdr *
+static struct labyrinth_mempool_hdr *
 pool_hdr(const struct rte_mempool *mp)
 {
-	const struct labyrinth_mempool_hdr *h = mp->pool_data;
+	struct labyrinth_mempool_hdr *h = mp->pool_data;
 
 	if ((unsigned int)mp->ops_index >= rte_mempool_ops_table.num_ops ||
 			strcmp(rte_mempool_get_ops(mp->ops_index)->name,
@@ -594,10 +660,10 @@ static int
 tel_mempool(const char *cmd __rte_unused, const char *params,
 		struct rte_tel_data *d)
 {
-	const struct labyrinth_mempool_hdr *h;
+	struct labyrinth_mempool_hdr *h;
 	const struct rte_mempool *mp;
-	uint64_t claims = 0, returns = 0, rejects = 0, fails = 0;
-	unsigned int i, free_map, free_all;
+	struct pool_counters c;
+	unsigned int free_map, free_all;
 
 	if (params == NULL || params[0] == '\0')
 		return -EINVAL;
@@ -605,19 +671,11 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 	if (mp == NULL)
 		return -EINVAL;
 	h = pool_hdr(mp);
-	if (h == NULL)
+	if (h == NULL) {
+		report_bad_pool();
 		return -EINVAL;
-	/*
-	 * Sums of per-lcore counters, each read relaxed (statistics; they
-	 * publish nothing). The snapshot is not atomic across fields while
-	 * the pool is in use.
-	 */
-	for (i = 0; i <= RTE_MAX_LCORE; i++) {
-		claims += lab_load(&h->lcore[i].claims, LAB_RELAXED);
-		returns += lab_load(&h->lcore[i].returns, LAB_RELAXED);
-		rejects += lab_load(&h->lcore[i].rejects, LAB_RELAXED);
-		fails += lab_load(&h->lcore[i].dequeue_fails, LAB_RELAXED);
 	}
+	sum_counters(h, &c);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", mp->name);
 	rte_tel_data_add_dict_string(d, "ops_name", h->ops_name);
@@ -633,10 +691,16 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 			free_all > free_map ? free_all - free_map : 0);
 	rte_tel_data_add_dict_u64(d, "map_free_bits",
 			labyrinth_map_count_bits(&h->map));
-	rte_tel_data_add_dict_u64(d, "claims", claims);
-	rte_tel_data_add_dict_u64(d, "returns", returns);
-	rte_tel_data_add_dict_u64(d, "rejected_returns", rejects);
-	rte_tel_data_add_dict_u64(d, "dequeue_fails", fails);
+	rte_tel_data_add_dict_u64(d, "claims", c.claims);
+	rte_tel_data_add_dict_u64(d, "returns", c.returns);
+	rte_tel_data_add_dict_u64(d, "rejected_returns", c.rejects);
+	rte_tel_data_add_dict_u64(d, "rejected_foreign", c.foreign);
+	rte_tel_data_add_dict_u64(d, "dequeue_fails", c.fails);
+	/* Process-wide; relaxed: a statistic. */
+	rte_tel_data_add_dict_u64(d, "bad_pool_calls",
+			lab_load(&bad_pool_calls, LAB_RELAXED));
+	report_rejects(h, &c, false);
+	report_bad_pool();
 	return 0;
 }
 
