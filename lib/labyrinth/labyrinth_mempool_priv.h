@@ -20,15 +20,23 @@
  * which are shared memory too).
  *
  * Object to index: populate records each object in objs[] and in a table
- * of chunks (runs of objects at a fixed stride, sorted by address), and
- * indexes the chunks by address in a page table (pg_chunk[], one entry per
- * 2^pg_shift bytes of the pool's address span). A returned object is found
- * in O(1): one page-table entry, its chunk (or the next), and one
- * multiplication by the stride's reciprocal, without touching the object's
- * own memory (whose header line is cold when a PMD frees an mbuf). It is
- * accepted only if it is exactly an object start inside a chunk and an
- * atomic exchange of its byte in state[] from HELD to FREE succeeds (so of
- * two returns of one object, even racing on two lcores, exactly one wins).
+ * of chunks (runs of objects at a fixed stride; at most one a object, so
+ * the table has mp->size entries and never overflows), and indexes the
+ * chunks by address in a page table (pg_chunk[], one entry per 2^pg_shift
+ * bytes, granules of 4 KiB or more). Entry g names the lowest chunk with
+ * an object start in granule g; chunks sharing a granule are linked upward
+ * by address (next). A returned object is found in O(1): one page-table
+ * entry, that chunk or the few next ones in its granule (a granule holds
+ * the tail of one chunk and the heads of the next: at most one more chunk
+ * than the granule holds whole chunks), and one multiplication by the
+ * stride's reciprocal, without touching the object's own memory (whose
+ * header line is cold when a PMD frees an mbuf). The table is correct for
+ * every object from the moment populate records it: a new chunk is linked
+ * into its granules, a growing chunk into each new granule it reaches, and
+ * a populate region outside the span covered so far rebuilds the table
+ * (with room to spare on both sides) before any of its objects is
+ * recorded. It is accepted only if it is exactly an object start inside a
+ * chunk and its byte in state[] goes from HELD to FREE.
  */
 
 #include <inttypes.h>
@@ -67,19 +75,28 @@ extern "C" {
  */
 #define LABYRINTH_MEMPOOL_MZ_PREFIX "LABYRINTH_MP_"
 
+/** No chunk (page-table entry of an empty granule, end of a chain). */
+#define LABYRINTH_MEMPOOL_NO_CHUNK UINT32_MAX
+
 /** A run of objects at a fixed stride, from one populate call. */
 struct labyrinth_mempool_chunk {
 	uintptr_t lo;    /**< address of its first object */
 	uint32_t first;  /**< index of its first object */
 	uint32_t count;  /**< objects */
+	/**
+	 * The next chunk up by address among those with an object start in
+	 * the granule of this chunk's last object start (exact while such a
+	 * chunk exists; else LABYRINTH_MEMPOOL_NO_CHUNK or a chunk higher up,
+	 * which a lookup never follows: it starts above the granule).
+	 */
+	uint32_t next;
 };
 
-/** Most chunks a pool may have (about 8 GiB of 2 MiB hugepages). */
-#define LABYRINTH_MEMPOOL_MAX_CHUNKS 4096u
-/** Entries of the page table over the pool's address span. */
-#define LABYRINTH_MEMPOOL_PG_ENTRIES 4096u
-/** Smallest page-table granule: 2 MiB. */
-#define LABYRINTH_MEMPOOL_PG_SHIFT_MIN 21u
+/** Smallest page-table granule: 4 KiB, the smallest page. */
+#define LABYRINTH_MEMPOOL_PG_SHIFT_MIN 12u
+/** Fewest and most page-table entries (sized by the pool's memory). */
+#define LABYRINTH_MEMPOOL_PG_ENTRIES_MIN 4096u
+#define LABYRINTH_MEMPOOL_PG_ENTRIES_MAX (1u << 22)
 
 #define LABYRINTH_MEMPOOL_OBJ_HELD 0u /**< handed out (or being populated) */
 #define LABYRINTH_MEMPOOL_OBJ_FREE 1u /**< in the map */
@@ -110,15 +127,18 @@ struct labyrinth_mempool_hdr {
 	uint32_t layout_version; /**< LABYRINTH_MEMPOOL_LAYOUT_VERSION */
 	void **objs;             /**< index -> object, nb_objs entries used */
 	uint8_t *state;          /**< index -> OBJ_HELD / OBJ_FREE */
-	struct labyrinth_mempool_chunk *chunks; /**< sorted by lo */
-	uint32_t *pg_chunk;      /**< granule -> first chunk reaching into it */
+	/** In the order populate made them (an index never changes). */
+	struct labyrinth_mempool_chunk *chunks;
+	uint32_t *pg_chunk;      /**< granule -> lowest chunk starting an
+				      object in it, or NO_CHUNK */
 	uintptr_t pg_base;       /**< address of granule 0 */
-	uintptr_t pop_end;       /**< end of the highest populated memory */
 	uint32_t pg_shift;       /**< log2 of the granule */
-	uint32_t nb_pg;          /**< valid entries of pg_chunk[] */
+	uint32_t nb_pg;          /**< granules covered (entries in use) */
+	uint32_t pg_cap;         /**< capacity of pg_chunk[] */
 	uint32_t nb_chunks;      /**< valid entries of chunks[] */
-	uint32_t max_chunks;     /**< capacity of chunks[] */
+	uint32_t max_chunks;     /**< capacity of chunks[] (mp->size) */
 	uint32_t cur_chunk;      /**< chunk populate is extending */
+	uint32_t pg_rebuilds;    /**< page-table rebuilds (diagnostics) */
 	uint32_t stride;         /**< mp header + element + trailer bytes */
 	struct rte_reciprocal_u64 recip; /**< of stride */
 	uint32_t nb_objs;        /**< objects recorded by populate */

@@ -85,27 +85,36 @@ slot_count(uint64_t *ctr, unsigned int lcore_id, uint64_t v)
 
 /*
  * Index of a returned object, from its address alone, in O(1): the page
- * table gives the first chunk reaching into the object's granule, the
- * object lies in it or in one of the few next ones (a granule holds the
- * tail of one chunk and the head of the next, in practice), then one
- * multiplication by the stride's reciprocal. False if obj is not exactly
- * the start of an object of this pool. Reads only the pool header.
+ * table gives the lowest chunk with an object start in the object's
+ * granule; the object lies in it or in one of the next ones of that
+ * granule, linked upward (a granule holds the tail of one chunk and the
+ * heads of the next: in practice one or two), then one multiplication by
+ * the stride's reciprocal. False if obj is not exactly the start of an
+ * object of this pool. Reads only the pool header's tables.
  */
 static inline bool
 obj_index(const struct labyrinth_mempool_hdr *h, const void *obj,
 		uint32_t *idx)
 {
-	uintptr_t a = (uintptr_t)obj, off, g = a - h->pg_base;
-	const struct labyrinth_mempool_chunk *c, *end;
+	const struct labyrinth_mempool_chunk *c, *chunks = h->chunks;
+	uintptr_t a = (uintptr_t)obj, off, g;
+	uint32_t k;
 	uint64_t q;
 
-	g >>= h->pg_shift;
-	if (unlikely(a < h->pg_base || g >= h->nb_pg))
+	if (unlikely(a < h->pg_base))
 		return false;
-	c = &h->chunks[h->pg_chunk[g]];
-	end = &h->chunks[h->nb_chunks];
-	while (c + 1 < end && c[1].lo <= a)
-		c++;
+	g = (a - h->pg_base) >> h->pg_shift;
+	if (unlikely(g >= h->nb_pg))
+		return false;
+	k = h->pg_chunk[g];
+	if (unlikely(k == LABYRINTH_MEMPOOL_NO_CHUNK))
+		return false;
+	c = &chunks[k];
+	/* Links go up by address, so this ends; it follows only chunks
+	 * that start in this granule at or below a. */
+	while (c->next != LABYRINTH_MEMPOOL_NO_CHUNK &&
+			chunks[c->next].lo <= a)
+		c = &chunks[c->next];
 	if (unlikely(a < c->lo))
 		return false;
 	off = a - c->lo;
@@ -320,6 +329,34 @@ labyrinth_mp_get_count(const struct rte_mempool *mp)
 	return avail > 0 ? (unsigned int)avail : 0;
 }
 
+/*
+ * Page-table entries for a pool: two per 4 KiB of the memory its objects
+ * take (rte_mempool's own estimate, page padding included), so that a
+ * pool populated from 4 KiB pieces, as under --no-huge or with testpmd's
+ * --mp-alloc=xmem, still gets 4 KiB granules with room to spare; within
+ * LABYRINTH_MEMPOOL_PG_ENTRIES_MIN .. _MAX, a power of two. A bigger span
+ * than that (memory far apart) only makes the granules coarser.
+ */
+static uint32_t
+pg_capacity(struct rte_mempool *mp, uint32_t stride)
+{
+	size_t pg_sz = 0, min_chunk, align;
+	ssize_t mem = -1;
+	uint64_t n;
+
+	if (rte_mempool_get_page_size(mp, &pg_sz) == 0)
+		mem = rte_mempool_op_calc_mem_size_default(mp, mp->size,
+				pg_sz != 0 ? rte_bsf64(pg_sz) : 0, &min_chunk,
+				&align);
+	if (mem < 0)
+		mem = (ssize_t)((uint64_t)mp->size * stride);
+	n = 2 * ((uint64_t)mem >> LABYRINTH_MEMPOOL_PG_SHIFT_MIN) + 2;
+	n = RTE_MAX(n, (uint64_t)LABYRINTH_MEMPOOL_PG_ENTRIES_MIN);
+	n = RTE_MIN(rte_align64pow2(n),
+			(uint64_t)LABYRINTH_MEMPOOL_PG_ENTRIES_MAX);
+	return (uint32_t)n;
+}
+
 static int
 labyrinth_mp_alloc(struct rte_mempool *mp)
 {
@@ -327,7 +364,7 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	const struct rte_memzone *mz;
 	struct labyrinth_mempool_hdr *h;
 	size_t words_sz, objs_sz, state_sz, chunks_sz, pg_sz, total;
-	uint32_t max_chunks;
+	uint32_t max_chunks, pg_cap, stride;
 	unsigned int i, nb_slots = RTE_MAX_LCORE + 1;
 	int socket_id, ret;
 
@@ -339,17 +376,22 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	ret = labyrinth_mempool_mz_name(mz_name, sizeof(mz_name), mp);
 	if (ret != 0)
 		return ret;
+	stride = (uint32_t)(mp->header_size + mp->elt_size +
+			mp->trailer_size);
 
 	words_sz = RTE_ALIGN_CEIL(labyrinth_map_words_size(mp->size),
 			RTE_CACHE_LINE_SIZE);
 	objs_sz = RTE_ALIGN_CEIL((size_t)mp->size * sizeof(void *),
 			RTE_CACHE_LINE_SIZE);
 	state_sz = RTE_ALIGN_CEIL((size_t)mp->size, RTE_CACHE_LINE_SIZE);
-	max_chunks = RTE_MIN(mp->size, LABYRINTH_MEMPOOL_MAX_CHUNKS);
-	chunks_sz = RTE_ALIGN_CEIL(max_chunks *
+	/* One chunk an object at worst (every object in memory of its
+	 * own): the table can never overflow. */
+	max_chunks = mp->size;
+	chunks_sz = RTE_ALIGN_CEIL((size_t)max_chunks *
 			sizeof(struct labyrinth_mempool_chunk),
 			RTE_CACHE_LINE_SIZE);
-	pg_sz = LABYRINTH_MEMPOOL_PG_ENTRIES * sizeof(uint32_t);
+	pg_cap = pg_capacity(mp, stride);
+	pg_sz = (size_t)pg_cap * sizeof(uint32_t);
 	total = HDR_SIZE + words_sz + objs_sz + state_sz + chunks_sz + pg_sz;
 
 	socket_id = mp->socket_id;
@@ -375,9 +417,10 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	h->chunks = RTE_PTR_ADD(h->state, state_sz);
 	h->pg_chunk = RTE_PTR_ADD(h->chunks, chunks_sz);
 	h->max_chunks = max_chunks;
+	h->pg_cap = pg_cap;
 	h->pg_shift = LABYRINTH_MEMPOOL_PG_SHIFT_MIN;
-	h->stride = (uint32_t)(mp->header_size + mp->elt_size +
-			mp->trailer_size);
+	/* nb_pg 0: no granule covered until the first populate. */
+	h->stride = stride;
 	h->recip = rte_reciprocal_value_u64(h->stride);
 	h->size = mp->size;
 	h->ops_index = mp->ops_index;
@@ -480,81 +523,157 @@ struct populate_ctx {
 	struct labyrinth_mempool_hdr *h;
 	rte_mempool_populate_obj_cb_t *obj_cb;
 	void *obj_cb_arg;
+	unsigned int lost; /* objects that could not be recorded */
 };
 
 /*
- * Add obj, index i, to the chunk table: extend the chunk populate is
- * filling when obj comes one stride after its last object, else insert a
- * new chunk in address order. False when the table is full.
+ * The page table and the chunks, built by populate (control path). The
+ * data path does not run on a pool while it is being populated (populate
+ * is rte_mempool's init-time call), except the helper's enqueue of each
+ * object right after it is recorded, in the same thread: so every update
+ * below keeps the table correct for every object recorded so far, and no
+ * atomics are needed.
  */
-static bool
-record_chunk(struct labyrinth_mempool_hdr *h, uintptr_t obj, uint32_t i)
+
+static inline uintptr_t
+chunk_last(const struct labyrinth_mempool_hdr *h,
+		const struct labyrinth_mempool_chunk *c)
 {
-	struct labyrinth_mempool_chunk *c = h->chunks;
-	uint32_t k;
+	return c->lo + (uintptr_t)(c->count - 1) * h->stride;
+}
 
-	if (h->nb_chunks != 0) {
-		struct labyrinth_mempool_chunk *cur = &c[h->cur_chunk];
-
-		if (obj == cur->lo + (uintptr_t)cur->count * h->stride &&
-				i == cur->first + cur->count &&
-				(h->cur_chunk + 1 == h->nb_chunks ||
-				 obj < c[h->cur_chunk + 1].lo)) {
-			cur->count++;
-			return true;
-		}
-	}
-	if (h->nb_chunks == h->max_chunks)
-		return false;
-	for (k = h->nb_chunks; k > 0 && c[k - 1].lo > obj; k--)
-		c[k] = c[k - 1];
-	c[k].lo = obj;
-	c[k].first = i;
-	c[k].count = 1;
-	h->cur_chunk = k;
-	h->nb_chunks++;
-	return true;
+/* Granule of an address inside the covered span. */
+static inline uint32_t
+granule(const struct labyrinth_mempool_hdr *h, uintptr_t a)
+{
+	return (uint32_t)((a - h->pg_base) >> h->pg_shift);
 }
 
 /*
- * Rebuild the page table over the chunks' address span: the smallest
- * granule (2 MiB or more) for which LABYRINTH_MEMPOOL_PG_ENTRIES entries
- * cover the span; entry g = the first chunk that reaches into granule g.
- * Runs at the end of each populate call, before any object of it can be
- * dequeued.
+ * Chunk k now has object starts in granules from..to too (it grew into
+ * them, or it is being linked): it is the lowest chunk there, since any
+ * lower one with an object start in them would overlap it. Its next
+ * becomes the chunk that started in the last of them before, if any.
  */
 static void
-build_page_table(struct labyrinth_mempool_hdr *h)
+chunk_reach(struct labyrinth_mempool_hdr *h, uint32_t k, uint32_t from,
+		uint32_t to)
 {
-	const struct labyrinth_mempool_chunk *c = h->chunks;
-	uintptr_t base, end, span;
-	uint32_t shift = LABYRINTH_MEMPOOL_PG_SHIFT_MIN, g, k = 0;
+	uint32_t g;
 
-	if (h->nb_chunks == 0)
-		return;
-	/* up to the end of the memory being populated: the chunk being
-	 * filled grows into it before the next rebuild */
-	end = RTE_MAX(c[h->nb_chunks - 1].lo +
-		(uintptr_t)c[h->nb_chunks - 1].count * h->stride, h->pop_end);
-	base = c[0].lo & ~(((uintptr_t)1 << shift) - 1);
-	span = end - base;
-	while ((span >> shift) >= LABYRINTH_MEMPOOL_PG_ENTRIES) {
-		shift++;
-		base = c[0].lo & ~(((uintptr_t)1 << shift) - 1);
-		span = end - base;
-	}
-	h->nb_pg = (uint32_t)(span >> shift) + 1;
-	for (g = 0; g < h->nb_pg; g++) {
-		uintptr_t g_lo = base + ((uintptr_t)g << shift);
-
-		/* skip the chunks that end before this granule */
-		while (k + 1 < h->nb_chunks && c[k].lo +
-				(uintptr_t)c[k].count * h->stride <= g_lo)
-			k++;
+	for (g = from; g <= to; g++) {
+		h->chunks[k].next = h->pg_chunk[g];
 		h->pg_chunk[g] = k;
 	}
-	h->pg_base = base;
+}
+
+/*
+ * Link chunk k (its current objects) into the page table: into the chain
+ * of its first granule, in address order, then as the lowest chunk of
+ * every further granule it reaches.
+ */
+static void
+chunk_link(struct labyrinth_mempool_hdr *h, uint32_t k)
+{
+	struct labyrinth_mempool_chunk *c = &h->chunks[k], *chunks = h->chunks;
+	uint32_t g0 = granule(h, c->lo), g1 = granule(h, chunk_last(h, c));
+	uint32_t x = h->pg_chunk[g0];
+
+	if (x == LABYRINTH_MEMPOOL_NO_CHUNK || chunks[x].lo > c->lo) {
+		c->next = x;
+		h->pg_chunk[g0] = k;
+	} else {
+		/* x and every chunk up to c start in g0: the links are
+		 * exact there. */
+		while (chunks[x].next != LABYRINTH_MEMPOOL_NO_CHUNK &&
+				chunks[chunks[x].next].lo < c->lo)
+			x = chunks[x].next;
+		c->next = chunks[x].next;
+		chunks[x].next = k;
+	}
+	if (g1 > g0)
+		chunk_reach(h, k, g0 + 1, g1);
+}
+
+/*
+ * Make the page table cover [lo, hi) besides every chunk: a granule
+ * (4 KiB or more) with which the needed span takes at most half of the
+ * entries, the other half split as room on both sides, so that regions
+ * arriving in either direction need a rebuild only when the span has grown
+ * by half (a logarithmic number of rebuilds). Then every chunk is linked
+ * again. Nothing to do when [lo, hi) is covered already.
+ */
+static void
+pg_cover(struct labyrinth_mempool_hdr *h, uintptr_t lo, uintptr_t hi)
+{
+	const struct labyrinth_mempool_chunk *c;
+	uint32_t shift = LABYRINTH_MEMPOOL_PG_SHIFT_MIN, k;
+	uintptr_t g_lo, g_hi, need, room, base_g;
+
+	if (h->nb_pg != 0 && lo >= h->pg_base &&
+			((hi - 1 - h->pg_base) >> h->pg_shift) < h->nb_pg)
+		return;
+	for (k = 0; k < h->nb_chunks; k++) {
+		c = &h->chunks[k];
+		lo = RTE_MIN(lo, c->lo);
+		hi = RTE_MAX(hi, chunk_last(h, c) + 1);
+	}
+	for (;;) {
+		g_lo = lo >> shift;
+		g_hi = (hi - 1) >> shift;
+		need = g_hi - g_lo + 1;
+		if (need <= h->pg_cap / 2)
+			break;
+		shift++;
+	}
+	room = (h->pg_cap - need) / 2;
+	base_g = g_lo - RTE_MIN(room, g_lo);
+	/* Not past the top of the address space either. */
+	h->nb_pg = (uint32_t)RTE_MIN((uintptr_t)h->pg_cap,
+			(UINTPTR_MAX >> shift) - base_g + 1);
+	h->pg_base = base_g << shift;
 	h->pg_shift = shift;
+	for (k = 0; k < h->pg_cap; k++)
+		h->pg_chunk[k] = LABYRINTH_MEMPOOL_NO_CHUNK;
+	for (k = 0; k < h->nb_chunks; k++)
+		chunk_link(h, k);
+	h->pg_rebuilds++;
+}
+
+/*
+ * Add object a, index i, to the chunks: extend the chunk populate is
+ * filling when a comes one stride after its last object, else start a
+ * chunk. Either way the page table covers a when this returns.
+ */
+static void
+record_chunk(struct labyrinth_mempool_hdr *h, uintptr_t a, uint32_t i)
+{
+	struct labyrinth_mempool_chunk *c;
+	uint32_t k, g_old, g_new;
+
+	if (h->nb_chunks != 0) {
+		c = &h->chunks[h->cur_chunk];
+		if (a == c->lo + (uintptr_t)c->count * h->stride &&
+				i == c->first + c->count) {
+			g_old = granule(h, chunk_last(h, c));
+			c->count++;
+			g_new = granule(h, a);
+			if (g_new > g_old)
+				chunk_reach(h, h->cur_chunk, g_old + 1, g_new);
+			return;
+		}
+	}
+	/* i < size and a chunk has at least one object: room is left. */
+	k = h->nb_chunks;
+	RTE_ASSERT(k < h->max_chunks);
+	c = &h->chunks[k];
+	c->lo = a;
+	c->first = i;
+	c->count = 1;
+	c->next = LABYRINTH_MEMPOOL_NO_CHUNK;
+	h->nb_chunks = k + 1;
+	h->cur_chunk = k;
+	chunk_link(h, k);
 }
 
 /* Record each object (index, chunk) before the helper enqueues it. */
@@ -565,10 +684,8 @@ record_obj(struct rte_mempool *mp, void *arg, void *obj, rte_iova_t iova)
 	struct labyrinth_mempool_hdr *h = ctx->h;
 	uint32_t i = h->nb_objs;
 
-	/* A full object or chunk table (cannot happen for the object table:
-	 * max_objs prevents it) leaves the object unknown: its enqueue is
-	 * rejected as foreign (logged), and the pool stays short of it. */
-	if (i < h->size && record_chunk(h, (uintptr_t)obj, i)) {
+	if (likely(i < h->size)) {
+		record_chunk(h, (uintptr_t)obj, i);
 		h->objs[i] = obj;
 		/* The enqueue right after this callback makes it FREE. No
 		 * other thread can see the object yet: relaxed. */
@@ -576,18 +693,22 @@ record_obj(struct rte_mempool *mp, void *arg, void *obj, rte_iova_t iova)
 		/* Read relaxed by telemetry; the data path does not run
 		 * during populate. */
 		lab_store(&h->nb_objs, i + 1, LAB_RELAXED);
-		/* The helper enqueues each object right after this callback:
-		 * the page table must already cover it. Rebuilding it per
-		 * object would be quadratic, so only when a chunk starts. */
-		if (h->chunks[h->cur_chunk].count == 1)
-			build_page_table(h);
-	} else if (h->nb_chunks == h->max_chunks) {
-		MPL_LOG(ERR, "mempool %s: more than %u memory chunks",
-			mp->name, h->max_chunks);
+	} else {
+		/* Cannot happen: populate caps max_objs at the room left.
+		 * Its enqueue is rejected (foreign) and populate fails. */
+		ctx->lost++;
 	}
 	ctx->obj_cb(mp, ctx->obj_cb_arg, obj, iova);
 }
 
+/*
+ * Populate one memory region: every object of it is recorded, or the call
+ * fails (negative errno, one log line). Objects fit in the tables by
+ * construction (objs[] and chunks[] have mp->size entries, the page table
+ * is rebuilt coarser rather than overflow), so only a pool whose objects
+ * are all recorded already (rte_mempool repopulating after a failure)
+ * is refused.
+ */
 static int
 labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
 		void *vaddr, rte_iova_t iova, size_t len,
@@ -599,6 +720,7 @@ labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
 		.obj_cb = obj_cb,
 		.obj_cb_arg = obj_cb_arg,
 	};
+	unsigned int room;
 	int ret;
 
 	if (!hdr_ok(h)) {
@@ -606,10 +728,28 @@ labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
 			"labyrinth driver", mp->name);
 		return -EINVAL;
 	}
-	h->pop_end = RTE_MAX(h->pop_end, (uintptr_t)vaddr + len);
-	ret = rte_mempool_op_populate_helper(mp, 0, max_objs, vaddr, iova,
-			len, record_obj, &ctx);
-	build_page_table(h);
+	if (len == 0 || max_objs == 0)
+		return 0;
+	if ((uintptr_t)vaddr + len < (uintptr_t)vaddr) {
+		MPL_LOG(ERR, "mempool %s: region %p + %zu wraps around",
+			mp->name, vaddr, len);
+		return -EINVAL;
+	}
+	room = h->size - h->nb_objs;
+	if (room == 0) {
+		MPL_LOG(ERR, "mempool %s: all %u objects are recorded already; "
+			"cannot add more", mp->name, h->size);
+		return -ENOSPC;
+	}
+	/* Every object start lies in [vaddr, vaddr + len). */
+	pg_cover(h, (uintptr_t)vaddr, (uintptr_t)vaddr + len);
+	ret = rte_mempool_op_populate_helper(mp, 0, RTE_MIN(max_objs, room),
+			vaddr, iova, len, record_obj, &ctx);
+	if (unlikely(ctx.lost != 0)) {
+		MPL_LOG(ERR, "mempool %s: %u objects could not be recorded",
+			mp->name, ctx.lost);
+		return -ENOSPC;
+	}
 	return ret;
 }
 
@@ -696,6 +836,11 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 	rte_tel_data_add_dict_u64(d, "rejected_returns", c.rejects);
 	rte_tel_data_add_dict_u64(d, "rejected_foreign", c.foreign);
 	rte_tel_data_add_dict_u64(d, "dequeue_fails", c.fails);
+	/* Lookup tables: written by populate only (control path). */
+	rte_tel_data_add_dict_u64(d, "chunks", h->nb_chunks);
+	rte_tel_data_add_dict_u64(d, "page_granule",
+			UINT64_C(1) << h->pg_shift);
+	rte_tel_data_add_dict_u64(d, "page_entries", h->nb_pg);
 	/* Process-wide; relaxed: a statistic. */
 	rte_tel_data_add_dict_u64(d, "bad_pool_calls",
 			lab_load(&bad_pool_calls, LAB_RELAXED));

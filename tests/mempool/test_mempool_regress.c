@@ -96,6 +96,19 @@ out:
 	return ret;
 }
 
+/* The driver's lookup tables, for the log. */
+static void
+print_tables(const struct rte_mempool *mp)
+{
+	const struct labyrinth_mempool_hdr *h = mt_hdr(mp);
+
+	printf("%s: %u objects in %u chunks; page table: %u of %u entries, "
+		"granule %u KiB, %u rebuilds\n", mp->name, h->nb_objs,
+		h->nb_chunks, h->nb_pg, h->pg_cap,
+		(unsigned int)((UINT64_C(1) << h->pg_shift) >> 10),
+		h->pg_rebuilds);
+}
+
 static struct rte_mempool *
 empty_pool(const char *name, unsigned int n, unsigned int elt,
 		unsigned int cache, unsigned int flags)
@@ -236,6 +249,7 @@ small_chunks_once(const struct rte_memzone *mz, bool shuffle)
 	LT_ASSERT_EQ(populate_pieces(mp, mz, order, SMALL_N), SMALL_N,
 		"populated (%s)", shuffle ? "shuffled" : "in order");
 	free(order);
+	print_tables(mp);
 	LT_ASSERT_EQ(rte_mempool_avail_count(mp), SMALL_N,
 		"every object recorded (%s)", shuffle ? "shuffled" :
 		"in order");
@@ -275,6 +289,7 @@ test_nohuge_default(void)
 			RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY, ops);
 	LT_ASSERT(mp != NULL, "pktmbuf pool: %s", rte_strerror(rte_errno));
 	printf("%u memory chunks of the mempool\n", mp->nb_mem_chunks);
+	print_tables(mp);
 	LT_ASSERT_EQ(rte_mempool_avail_count(mp), SMALL_N, "every mbuf");
 	mt_counters(mp, &c);
 	LT_ASSERT_EQ(c.rejects, 0, "nothing rejected while populating");
@@ -316,11 +331,139 @@ test_descending(void)
 			NULL, NULL);
 	LT_ASSERT_EQ(a, (int)per, "first region");
 	LT_ASSERT_EQ(b, (int)per, "second region");
+	print_tables(mp);
 	LT_ASSERT_EQ(rte_mempool_avail_count(mp), n,
 		"every object of both regions accepted");
 	LT_ASSERT(check_full(mp, n) == 0, "all usable");
 	rte_mempool_free(mp);
 	rte_memzone_free(mz);
+	return 0;
+}
+
+/*
+ * Regions far apart (8 MiB) arriving from both ends towards the middle:
+ * the span outgrows the page table, which is rebuilt with coarser
+ * granules while chunks are already recorded.
+ */
+static int
+test_spread(void)
+{
+	static const unsigned int order[] = { 7, 0, 6, 1, 5, 2, 4, 3 };
+	const size_t region = 256 * 1024, gap = 8 * MB;
+	const struct rte_memzone *mz;
+	struct rte_mempool_objsz sz;
+	struct rte_mempool *mp;
+	unsigned int flags = RTE_MEMPOOL_F_NO_IOVA_CONTIG, n, per, i;
+	char *base;
+
+	LT_ASSERT(rte_mempool_calc_obj_size(320, flags, &sz) != 0, "size");
+	per = region / sz.total_size;
+	n = per * RTE_DIM(order);
+	mz = rte_memzone_reserve_aligned("rg_spread_mz", 8 * gap,
+			SOCKET_ID_ANY, 0, RTE_CACHE_LINE_SIZE);
+	LT_ASSERT(mz != NULL, "memzone: %s", rte_strerror(rte_errno));
+	base = mz->addr;
+	mp = empty_pool("rg_spread", n, 320, 0, flags);
+	LT_ASSERT(mp != NULL, "pool");
+	for (i = 0; i < RTE_DIM(order); i++)
+		LT_ASSERT_EQ(rte_mempool_populate_iova(mp,
+			base + order[i] * gap + gap / 2 - region / 2,
+			RTE_BAD_IOVA, region, NULL, NULL), (int)per,
+			"region %u", order[i]);
+	print_tables(mp);
+	LT_ASSERT(mt_hdr(mp)->pg_rebuilds > 1, "the table was rebuilt");
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), n,
+		"every object of every region accepted");
+	LT_ASSERT(check_full(mp, n) == 0, "all usable");
+	rte_mempool_free(mp);
+	rte_memzone_free(mz);
+	return 0;
+}
+
+/*
+ * Random regions: 4096 slots of slot_sz, a random half of them used, each
+ * with a region of random length (from one object up) at a random
+ * offset, populated in random order: granules shared by several chunks,
+ * chunks of one object. Every object is found; addresses next to objects
+ * are refused. 2 KiB slots share granules; with 8 KiB ones the span
+ * outgrows the page table, which is rebuilt over thousands of chunks.
+ */
+#define RND_SLOTS 4096
+
+static int
+test_random_regions(size_t slot_sz)
+{
+	const struct rte_memzone *mz;
+	struct rte_mempool_objsz sz;
+	struct rte_mempool *mp;
+	unsigned int flags = RTE_MEMPOOL_F_NO_IOVA_CONTIG, n = 0, i, j, t;
+	unsigned int slot[RND_SLOTS], cnt[RND_SLOTS], nb = 0;
+	size_t off[RND_SLOTS], len[RND_SLOTS];
+	uint64_t seed = rte_rand();
+	void *obj, *bad;
+	char *base;
+
+	rte_srand(seed);
+	printf("random regions: seed %" PRIu64 "\n", seed);
+	LT_ASSERT(rte_mempool_calc_obj_size(200, flags, &sz) != 0, "size");
+	for (i = 0; i < RND_SLOTS; i++) {
+		if (rte_rand() & 1)
+			continue;
+		cnt[nb] = 1 + rte_rand() % ((slot_sz / 2) / sz.total_size);
+		len[nb] = (size_t)cnt[nb] * sz.total_size;
+		off[nb] = (size_t)i * slot_sz + RTE_ALIGN_FLOOR(rte_rand() %
+			(slot_sz - len[nb]), RTE_CACHE_LINE_SIZE);
+		slot[nb] = nb;
+		n += cnt[nb];
+		nb++;
+	}
+	for (i = nb - 1; i > 0; i--) {
+		j = (unsigned int)(rte_rand() % (i + 1));
+		t = slot[i];
+		slot[i] = slot[j];
+		slot[j] = t;
+	}
+	mz = rte_memzone_reserve_aligned("rg_rnd_mz", RND_SLOTS * slot_sz,
+			SOCKET_ID_ANY, 0, RTE_CACHE_LINE_SIZE);
+	LT_ASSERT(mz != NULL, "memzone: %s", rte_strerror(rte_errno));
+	base = mz->addr;
+	mp = empty_pool("rg_rnd", n, 200, 0, flags);
+	LT_ASSERT(mp != NULL, "pool");
+	for (i = 0; i < nb; i++) {
+		j = slot[i];
+		LT_ASSERT_EQ(rte_mempool_populate_iova(mp, base + off[j],
+			RTE_BAD_IOVA, len[j], NULL, NULL), (int)cnt[j],
+			"region %u", j);
+	}
+	print_tables(mp);
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), n, "every object");
+	LT_ASSERT(check_full(mp, n) == 0, "all usable");
+	/* Next to an object, or in the gap after a region: refused. */
+	LT_ASSERT(rte_mempool_get(mp, &obj) == 0, "get");
+	bad = (char *)obj + 8;
+	LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, &bad, 1), -EINVAL,
+		"interior");
+	bad = base + off[0] + len[0] + mp->header_size;
+	LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, &bad, 1), -EINVAL,
+		"past a region");
+	bad = base + off[0] - sz.total_size + mp->header_size;
+	if (off[0] >= sz.total_size)
+		LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, &bad, 1),
+			-EINVAL, "before a region");
+	rte_mempool_put(mp, obj);
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), n, "count unchanged");
+	rte_mempool_free(mp);
+	rte_memzone_free(mz);
+	return 0;
+}
+
+static int
+test_descending_all(void)
+{
+	LT_ASSERT(test_descending() == 0, "below, across a granule");
+	LT_ASSERT(test_spread() == 0, "far apart, both directions");
+	LT_ASSERT(test_random_regions(2048) == 0, "random regions, 2 KiB");
+	LT_ASSERT(test_random_regions(8192) == 0, "random regions, 8 KiB");
 	return 0;
 }
 
@@ -562,7 +705,7 @@ static const struct {
 	{ "lcore_flush", test_lcore_flush },
 	{ "small_chunks", test_small_chunks },
 	{ "nohuge_default", test_nohuge_default },
-	{ "descending", test_descending },
+	{ "descending", test_descending_all },
 	{ "no_dp_log", test_no_dp_log },
 	{ "strict_race", test_strict_race },
 };
