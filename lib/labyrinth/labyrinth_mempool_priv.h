@@ -20,15 +20,23 @@
  * which are shared memory too).
  *
  * Object to index: populate records each object in objs[] and in a table
- * of chunks (runs of objects at a fixed stride, sorted by address), and
- * indexes the chunks by address in a page table (pg_chunk[], one entry per
- * 2^pg_shift bytes of the pool's address span). A returned object is found
- * in O(1): one page-table entry, its chunk (or the next), and one
- * multiplication by the stride's reciprocal, without touching the object's
- * own memory (whose header line is cold when a PMD frees an mbuf). It is
- * accepted only if it is exactly an object start inside a chunk and an
- * atomic exchange of its byte in state[] from HELD to FREE succeeds (so of
- * two returns of one object, even racing on two lcores, exactly one wins).
+ * of chunks (runs of objects at a fixed stride; at most one a object, so
+ * the table has mp->size entries and never overflows), and indexes the
+ * chunks by address in a page table (pg_chunk[], one entry per 2^pg_shift
+ * bytes, granules of 4 KiB or more). Entry g names the lowest chunk with
+ * an object start in granule g; chunks sharing a granule are linked upward
+ * by address (next). A returned object is found in O(1): one page-table
+ * entry, that chunk or the few next ones in its granule (a granule holds
+ * the tail of one chunk and the heads of the next: at most one more chunk
+ * than the granule holds whole chunks), and one multiplication by the
+ * stride's reciprocal, without touching the object's own memory (whose
+ * header line is cold when a PMD frees an mbuf). The table is correct for
+ * every object from the moment populate records it: a new chunk is linked
+ * into its granules, a growing chunk into each new granule it reaches, and
+ * a populate region outside the span covered so far rebuilds the table
+ * (with room to spare on both sides) before any of its objects is
+ * recorded. It is accepted only if it is exactly an object start inside a
+ * chunk and its byte in state[] goes from HELD to FREE.
  */
 
 #include <inttypes.h>
@@ -53,6 +61,13 @@ extern "C" {
 #define LABYRINTH_MEMPOOL_MAGIC UINT64_C(0x4c4f4f504d42414c)
 
 /**
+ * Version of the layout of struct labyrinth_mempool_hdr and what follows
+ * it in the memzone; bumped on every change, so that a process built
+ * against another layout refuses the pool instead of misreading it.
+ */
+#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 2u
+
+/**
  * Memzone name prefix; the name is the prefix plus the hex address of the
  * struct rte_mempool, which is the same in every process (the mempool lives
  * in shared memory) and short enough for RTE_MEMZONE_NAMESIZE, unlike the
@@ -60,75 +75,78 @@ extern "C" {
  */
 #define LABYRINTH_MEMPOOL_MZ_PREFIX "LABYRINTH_MP_"
 
+/** No chunk (page-table entry of an empty granule, end of a chain). */
+#define LABYRINTH_MEMPOOL_NO_CHUNK UINT32_MAX
+
 /** A run of objects at a fixed stride, from one populate call. */
 struct labyrinth_mempool_chunk {
 	uintptr_t lo;    /**< address of its first object */
 	uint32_t first;  /**< index of its first object */
 	uint32_t count;  /**< objects */
+	/**
+	 * The next chunk up by address among those with an object start in
+	 * the granule of this chunk's last object start (exact while such a
+	 * chunk exists; else LABYRINTH_MEMPOOL_NO_CHUNK or a chunk higher up,
+	 * which a lookup never follows: it starts above the granule).
+	 */
+	uint32_t next;
 };
 
-/** Most chunks a pool may have (about 8 GiB of 2 MiB hugepages). */
-#define LABYRINTH_MEMPOOL_MAX_CHUNKS 4096u
-/** Entries of the page table over the pool's address span. */
-#define LABYRINTH_MEMPOOL_PG_ENTRIES 4096u
-/** Smallest page-table granule: 2 MiB. */
-#define LABYRINTH_MEMPOOL_PG_SHIFT_MIN 21u
+/** Smallest page-table granule: 4 KiB, the smallest page. */
+#define LABYRINTH_MEMPOOL_PG_SHIFT_MIN 12u
+/** Fewest and most page-table entries (sized by the pool's memory). */
+#define LABYRINTH_MEMPOOL_PG_ENTRIES_MIN 4096u
+#define LABYRINTH_MEMPOOL_PG_ENTRIES_MAX (1u << 22)
 
 #define LABYRINTH_MEMPOOL_OBJ_HELD 0u /**< handed out (or being populated) */
-#define LABYRINTH_MEMPOOL_OBJ_FREE 1u /**< in the map or pending */
+#define LABYRINTH_MEMPOOL_OBJ_FREE 1u /**< in the map */
 
 /** Slot of lcore_state[] shared by threads without an lcore id. */
 #define LABYRINTH_MEMPOOL_SHARED_SLOT RTE_MAX_LCORE
 
 /**
  * Per-lcore state of one pool. An EAL lcore is the only writer of its slot;
- * the shared slot (threads without an lcore id) never holds pending
- * returns, and its counters are updated with atomic RMWs.
- *
- * Pending returns: objects an lcore took back whose map word is pend_word,
- * not yet put into the map (their bits are still clear, their
- * state is already FREE). They are put with
- * one labyrinth_map_put() call (one atomic OR) when a return for another
- * word arrives or when the lcore dequeues, whichever comes first, so a
- * stream of single-object returns (--mbcache=0) costs one atomic per word
- * instead of two per object. Until then they count as free objects
- * (get_count adds pend_cnt) but only their lcore can reach them, like
- * objects in a mempool cache.
+ * the shared slot (threads without an lcore id) has many writers, and its
+ * counters are updated with atomic RMWs. There is no per-lcore state of
+ * objects: an enqueue puts every object it accepts into the map before it
+ * returns, so every lcore can dequeue it at once.
  */
 struct labyrinth_mempool_lcore {
 	uint32_t hint;           /**< map word where the next claim starts */
-	uint32_t pend_word;      /**< map word of the pending returns */
-	uint32_t pend_cnt;       /**< pending returns (entries of pend_idx) */
 	uint64_t claims;         /**< objects dequeued */
 	uint64_t returns;        /**< objects put back into the map */
 	uint64_t rejects;        /**< returned objects rejected */
+	uint64_t rejects_foreign; /**< of which not objects of this pool */
 	uint64_t dequeue_fails;  /**< dequeues refused with -ENOBUFS */
-	/** Indices of the pending returns. */
-	uint32_t pend_idx[LABYRINTH_MAP_WORD_BITS];
 } __rte_cache_aligned;
 
 /** Shared header of a labyrinth-backed mempool (mp->pool_data). */
 struct labyrinth_mempool_hdr {
 	/* Read-mostly: written by alloc and populate only. */
 	uint64_t magic;          /**< LABYRINTH_MEMPOOL_MAGIC */
+	uint32_t layout_version; /**< LABYRINTH_MEMPOOL_LAYOUT_VERSION */
 	void **objs;             /**< index -> object, nb_objs entries used */
 	uint8_t *state;          /**< index -> OBJ_HELD / OBJ_FREE */
-	struct labyrinth_mempool_chunk *chunks; /**< sorted by lo */
-	uint32_t *pg_chunk;      /**< granule -> first chunk reaching into it */
+	/** In the order populate made them (an index never changes). */
+	struct labyrinth_mempool_chunk *chunks;
+	uint32_t *pg_chunk;      /**< granule -> lowest chunk starting an
+				      object in it, or NO_CHUNK */
 	uintptr_t pg_base;       /**< address of granule 0 */
-	uintptr_t pop_end;       /**< end of the highest populated memory */
 	uint32_t pg_shift;       /**< log2 of the granule */
-	uint32_t nb_pg;          /**< valid entries of pg_chunk[] */
+	uint32_t nb_pg;          /**< granules covered (entries in use) */
+	uint32_t pg_cap;         /**< capacity of pg_chunk[] */
 	uint32_t nb_chunks;      /**< valid entries of chunks[] */
-	uint32_t max_chunks;     /**< capacity of chunks[] */
+	uint32_t max_chunks;     /**< capacity of chunks[] (mp->size) */
 	uint32_t cur_chunk;      /**< chunk populate is extending */
+	uint32_t pg_rebuilds;    /**< page-table rebuilds (diagnostics) */
 	uint32_t stride;         /**< mp header + element + trailer bytes */
 	struct rte_reciprocal_u64 recip; /**< of stride */
 	uint32_t nb_objs;        /**< objects recorded by populate */
 	uint32_t size;           /**< capacity of objs[] and the map (mp->size) */
 	int32_t ops_index;       /**< mp->ops_index in the primary */
 	int32_t socket_id;       /**< socket of this memzone */
-	uint32_t rejects_logged; /**< 1 once a rejected return was logged */
+	/** rejects (summed) when the control path last logged them. */
+	uint64_t rejects_reported;
 	/** Ops name at ops_index in the primary: "labyrinth". */
 	char ops_name[RTE_MEMPOOL_OPS_NAMESIZE];
 	/** Pool name, for dumps and telemetry. */

@@ -13,11 +13,10 @@
  *   of one with one CAS.
  * - enqueue: each object is identified by its address alone, in O(1)
  *   (page table and chunks, labyrinth_mempool_priv.h), and marked free
- *   with one atomic exchange on its byte of state[], which rejects a
- *   foreign or double return; an EAL lcore then
- *   parks it among its pending returns, which share one map word and are
- *   put with one atomic OR when a return for another word comes or when
- *   the lcore next dequeues (word-batched returns).
+ *   through its byte of state[], which rejects a foreign or double
+ *   return; the accepted objects' bits are set before the call returns
+ *   (one atomic OR per run of objects of one map word) and their budget
+ *   given back once per call, so every lcore can dequeue them at once.
  * - The mempool's per-lcore cache sits on top as usual.
  *
  * Load it into any DPDK application with
@@ -86,27 +85,36 @@ slot_count(uint64_t *ctr, unsigned int lcore_id, uint64_t v)
 
 /*
  * Index of a returned object, from its address alone, in O(1): the page
- * table gives the first chunk reaching into the object's granule, the
- * object lies in it or in one of the few next ones (a granule holds the
- * tail of one chunk and the head of the next, in practice), then one
- * multiplication by the stride's reciprocal. False if obj is not exactly
- * the start of an object of this pool. Reads only the pool header.
+ * table gives the lowest chunk with an object start in the object's
+ * granule; the object lies in it or in one of the next ones of that
+ * granule, linked upward (a granule holds the tail of one chunk and the
+ * heads of the next: in practice one or two), then one multiplication by
+ * the stride's reciprocal. False if obj is not exactly the start of an
+ * object of this pool. Reads only the pool header's tables.
  */
 static inline bool
 obj_index(const struct labyrinth_mempool_hdr *h, const void *obj,
 		uint32_t *idx)
 {
-	uintptr_t a = (uintptr_t)obj, off, g = a - h->pg_base;
-	const struct labyrinth_mempool_chunk *c, *end;
+	const struct labyrinth_mempool_chunk *c, *chunks = h->chunks;
+	uintptr_t a = (uintptr_t)obj, off, g;
+	uint32_t k;
 	uint64_t q;
 
-	g >>= h->pg_shift;
-	if (unlikely(a < h->pg_base || g >= h->nb_pg))
+	if (unlikely(a < h->pg_base))
 		return false;
-	c = &h->chunks[h->pg_chunk[g]];
-	end = &h->chunks[h->nb_chunks];
-	while (c + 1 < end && c[1].lo <= a)
-		c++;
+	g = (a - h->pg_base) >> h->pg_shift;
+	if (unlikely(g >= h->nb_pg))
+		return false;
+	k = h->pg_chunk[g];
+	if (unlikely(k == LABYRINTH_MEMPOOL_NO_CHUNK))
+		return false;
+	c = &chunks[k];
+	/* Links go up by address, so this ends; it follows only chunks
+	 * that start in this granule at or below a. */
+	while (c->next != LABYRINTH_MEMPOOL_NO_CHUNK &&
+			chunks[c->next].lo <= a)
+		c = &chunks[c->next];
 	if (unlikely(a < c->lo))
 		return false;
 	off = a - c->lo;
@@ -131,140 +139,59 @@ obj_set_free(struct labyrinth_mempool_hdr *h, uint32_t idx)
 		LAB_RELAXED) == LABYRINTH_MEMPOOL_OBJ_HELD;
 }
 
-/* Slow path: log the first rejected return of a pool, once. */
-static void __rte_noinline
-log_reject(struct labyrinth_mempool_hdr *h, unsigned int foreign,
-		unsigned int doubles)
-{
-	/* Only one thread gets to log; nothing is published through this
-	 * flag, so relaxed is enough. */
-	if (lab_xchg(&h->rejects_logged, 1, LAB_RELAXED) != 0)
-		return;
-	MPL_LOG(ERR, "mempool %s: rejected %u foreign and %u already-free "
-		"objects (logged once; see the rejected_returns counter)",
-		h->pool_name, foreign, doubles);
-}
+/*
+ * Calls of this driver's data path on a pool whose pool_data is not a
+ * labyrinth header (an ops table that disagrees with the primary's), in
+ * this process. The data path only counts them; the control path
+ * (telemetry, free) logs a summary.
+ */
+static uint64_t bad_pool_calls;
+/* bad_pool_calls when last logged. */
+static uint64_t bad_pool_reported;
 
 /* Slow path: pool_data is not a labyrinth header (ops table mismatch). */
 static int __rte_noinline
-bad_pool(const struct rte_mempool *mp)
+bad_pool(void)
 {
-	static uint32_t logged;
-
-	/* One message per process; relaxed: the flag guards nothing. */
-	if (lab_xchg(&logged, 1, LAB_RELAXED) == 0)
-		MPL_LOG(ERR, "mempool %s: pool data was not set up by the "
-			"labyrinth driver; the ops table of this process "
-			"disagrees with the primary's (load -d plugins in the "
-			"same order)", mp->name);
+	/* A statistic from any thread, publishes nothing: relaxed. */
+	lab_fetch_add(&bad_pool_calls, 1, LAB_RELAXED);
 	return -EINVAL;
+}
+
+/* Control path: log the data path's bad-pool calls since the last time. */
+static void
+report_bad_pool(void)
+{
+	/* Relaxed: statistics; the exchange makes one caller log a given
+	 * increase when two control threads race, nothing more. */
+	uint64_t n = lab_load(&bad_pool_calls, LAB_RELAXED);
+	uint64_t old = lab_xchg(&bad_pool_reported, n, LAB_RELAXED);
+
+	if (n > old)
+		MPL_LOG(ERR, "%" PRIu64 " calls refused on mempools whose pool "
+			"data the labyrinth driver did not set up (%" PRIu64
+			" new): the ops table of this process disagrees with "
+			"the primary's (load -d plugins in the same order)",
+			n, n - old);
 }
 
 static inline bool
 hdr_ok(const struct labyrinth_mempool_hdr *h)
 {
-	return likely(h != NULL && h->magic == LABYRINTH_MEMPOOL_MAGIC);
+	return likely(h != NULL && h->magic == LABYRINTH_MEMPOOL_MAGIC &&
+			h->layout_version == LABYRINTH_MEMPOOL_LAYOUT_VERSION);
 }
 
 /*
- * Put n objects straight into the map (threads without an lcore id, and
- * undoing a failed dequeue) and give their budget back. Returns the number
- * accepted; *foreign counts objects that are not ours.
+ * Return n objects: each accepted one is marked FREE and its bit set
+ * before the call returns (labyrinth_map_put per batch: one atomic OR per
+ * run of objects of the same map word), then the budget of all of them is
+ * given back with one labyrinth_map_unreserve(): bits first, then budget,
+ * the map's invariant. So when the enqueue returns, every lcore's dequeue
+ * can reach every object it accepted. Returns 0, -EINVAL (some object was
+ * not ours) or -EALREADY (some object was already free); the other objects
+ * of the call are accepted either way.
  */
-static unsigned int
-put_objs(struct labyrinth_mempool_hdr *h, void * const *objs, unsigned int n,
-		unsigned int *foreign)
-{
-	uint32_t idx[BATCH];
-	unsigned int done, i, lim, cnt, newly, ok = 0, bad = 0;
-
-	for (done = 0; done < n; done += lim) {
-		lim = RTE_MIN(n - done, (unsigned int)BATCH);
-		cnt = 0;
-		for (i = 0; i < lim; i++) {
-			if (unlikely(!obj_index(h, objs[done + i], &idx[cnt])))
-				bad++;
-			else if (likely(obj_set_free(h, idx[cnt])))
-				cnt++;
-		}
-		/* Bits first, then budget: the map's invariant. */
-		newly = labyrinth_map_put(&h->map, idx, cnt);
-		if (likely(newly != 0))
-			labyrinth_map_unreserve(&h->map, newly);
-		ok += newly;
-	}
-	*foreign = bad;
-	return ok;
-}
-
-/*
- * Put lc's pending returns into the map with one labyrinth_map_put() call:
- * they share a word, so that is one atomic OR. Returns the bits newly set;
- * the caller owns their budget (gives it back with labyrinth_map_unreserve,
- * or keeps it for a claim). obj_set_free() let each object in once, so
- * newly == cnt unless the map and the object states disagree (a bug or a
- * corrupted object header): then the surplus is rejected and counted.
- */
-static inline uint32_t
-pend_flush(struct labyrinth_mempool_hdr *h, struct labyrinth_mempool_lcore *lc)
-{
-	uint32_t cnt = lc->pend_cnt, newly;
-
-	if (cnt == 0)
-		return 0;
-	newly = labyrinth_map_put(&h->map, lc->pend_idx, cnt);
-	/* Read relaxed by get_count on other threads, which only needs a
-	 * torn-free value; the bits (put above, release) are the truth. */
-	lab_store(&lc->pend_cnt, 0, LAB_RELAXED);
-	/* Own slot, one writer: relaxed load + store (statistics). */
-	lab_counter_add(&lc->returns, newly);
-	if (unlikely(newly != cnt)) {
-		/* As above. */
-		lab_counter_add(&lc->rejects, cnt - newly);
-		log_reject(h, 0, cnt - newly);
-	}
-	return newly;
-}
-
-/* Enqueue on an EAL lcore: returns go to the lcore's pending word. */
-static inline int
-enqueue_lcore(struct labyrinth_mempool_hdr *h,
-		struct labyrinth_mempool_lcore *lc, void * const *objs,
-		unsigned int n)
-{
-	unsigned int i, foreign = 0, doubles = 0;
-	uint32_t idx, w, cnt, newly = 0;
-
-	for (i = 0; i < n; i++) {
-		if (unlikely(!obj_index(h, objs[i], &idx))) {
-			foreign++;
-			continue;
-		}
-		if (unlikely(!obj_set_free(h, idx))) {
-			doubles++;
-			continue;
-		}
-		w = idx / LABYRINTH_MAP_WORD_BITS;
-		if (w != lc->pend_word) {
-			newly += pend_flush(h, lc);
-			lc->pend_word = w;
-		}
-		cnt = lc->pend_cnt;
-		lc->pend_idx[cnt] = idx;
-		/* Relaxed: see pend_flush(). */
-		lab_store(&lc->pend_cnt, cnt + 1, LAB_RELAXED);
-	}
-	/* Bits first (pend_flush), then budget: the map's invariant. */
-	if (newly != 0)
-		labyrinth_map_unreserve(&h->map, newly);
-	if (likely(foreign + doubles == 0))
-		return 0;
-	/* Own slot, one writer: relaxed load + store (statistics). */
-	lab_counter_add(&lc->rejects, foreign + doubles);
-	log_reject(h, foreign, doubles);
-	return foreign != 0 ? -EINVAL : -EALREADY;
-}
-
 static int
 labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
 		unsigned int n)
@@ -272,24 +199,71 @@ labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
 	struct labyrinth_mempool_hdr *h = mp->pool_data;
 	unsigned int lcore_id = rte_lcore_id();
 	struct labyrinth_mempool_lcore *lc;
-	unsigned int ok, foreign;
+	unsigned int done, i, lim, cnt, foreign = 0, doubles = 0;
+	uint32_t idx[BATCH], newly, put = 0;
 
 	if (unlikely(!hdr_ok(h)))
-		return bad_pool(mp);
-	if (likely(lcore_id < RTE_MAX_LCORE))
-		return enqueue_lcore(h, &h->lcore[lcore_id], obj_table, n);
-
-	/* No lcore id: straight into the map, counters shared. */
-	lc = &h->lcore[LABYRINTH_MEMPOOL_SHARED_SLOT];
-	ok = put_objs(h, obj_table, n, &foreign);
-	/* Statistics only, publish nothing: relaxed. */
-	lab_fetch_add(&lc->returns, ok, LAB_RELAXED);
-	if (likely(ok == n))
+		return bad_pool();
+	lc = lcore_slot(h, lcore_id);
+	for (done = 0; done < n; done += lim) {
+		lim = RTE_MIN(n - done, (unsigned int)BATCH);
+		cnt = 0;
+		for (i = 0; i < lim; i++) {
+			if (unlikely(!obj_index(h, obj_table[done + i],
+					&idx[cnt])))
+				foreign++;
+			else if (likely(obj_set_free(h, idx[cnt])))
+				cnt++;
+			else
+				doubles++;
+		}
+		newly = labyrinth_map_put(&h->map, idx, cnt);
+		/* obj_set_free() let each object in once, so newly == cnt
+		 * unless the map and the states disagree (a bug or a
+		 * corrupted header): the surplus is rejected. */
+		doubles += cnt - newly;
+		put += newly;
+	}
+	if (likely(put != 0))
+		labyrinth_map_unreserve(&h->map, put);
+	slot_count(&lc->returns, lcore_id, put);
+	if (likely(foreign + doubles == 0))
 		return 0;
-	/* As above. */
-	lab_fetch_add(&lc->rejects, n - ok, LAB_RELAXED);
-	log_reject(h, foreign, n - ok - foreign);
+	/* Counted only: no logging on the data path (the control path logs
+	 * a summary, see report_rejects()). */
+	slot_count(&lc->rejects, lcore_id, foreign + doubles);
+	if (foreign != 0)
+		slot_count(&lc->rejects_foreign, lcore_id, foreign);
 	return foreign != 0 ? -EINVAL : -EALREADY;
+}
+
+/*
+ * Undo a dequeue that claimed fewer objects than it reserved: the done
+ * objects already in obj_table go back (FREE, bits set), then the whole
+ * reservation of n is given back.
+ */
+static void
+undo_claims(struct labyrinth_mempool_hdr *h, void * const *obj_table,
+		unsigned int done, unsigned int n)
+{
+	uint32_t idx[BATCH];
+	unsigned int k, i, lim, cnt;
+
+	for (k = 0; k < done; k += lim) {
+		lim = RTE_MIN(done - k, (unsigned int)BATCH);
+		cnt = 0;
+		for (i = 0; i < lim; i++)
+			if (likely(obj_index(h, obj_table[k + i], &idx[cnt]))) {
+				/* Ours since the claim; relaxed, see
+				 * obj_set_free(). */
+				lab_store(&h->state[idx[cnt]],
+					LABYRINTH_MEMPOOL_OBJ_FREE,
+					LAB_RELAXED);
+				cnt++;
+			}
+		labyrinth_map_put(&h->map, idx, cnt);
+	}
+	labyrinth_map_unreserve(&h->map, n);
 }
 
 static int
@@ -298,36 +272,20 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 	struct labyrinth_mempool_hdr *h = mp->pool_data;
 	unsigned int lcore_id = rte_lcore_id();
 	struct labyrinth_mempool_lcore *lc;
-	uint32_t idx[BATCH];
-	unsigned int done, i, want, got, foreign;
-	uint32_t hint, newly = 0;
+	uint32_t idx[BATCH], hint;
+	unsigned int done, i, want, got;
 
 	if (unlikely(!hdr_ok(h)))
-		return bad_pool(mp);
+		return bad_pool();
 	lc = lcore_slot(h, lcore_id);
-	/* Only a hint: a stale or racing value (shared slot) is harmless,
-	 * relaxed is enough. */
-	hint = lab_load(&lc->hint, LAB_RELAXED);
-	if (likely(lcore_id < RTE_MAX_LCORE) && lc->pend_cnt != 0) {
-		/* Our own returns first: put them, and claim from their word,
-		 * where they are cache-hot. */
-		hint = lc->pend_word;
-		newly = pend_flush(h, lc);
-	}
-	/*
-	 * The flush left us `newly` of budget (bits set, budget not given
-	 * back): keep what we need, take the rest all or nothing.
-	 */
-	if (newly >= n) {
-		if (newly > n)
-			labyrinth_map_unreserve(&h->map, newly - n);
-	} else if (unlikely(labyrinth_map_reserve(&h->map, n - newly, 0) !=
-			0)) {
-		if (newly != 0)
-			labyrinth_map_unreserve(&h->map, newly);
+	/* All or nothing: take the budget of n first. */
+	if (unlikely(labyrinth_map_reserve(&h->map, n, 0) != 0)) {
 		slot_count(&lc->dequeue_fails, lcore_id, 1);
 		return -ENOBUFS;
 	}
+	/* Only a hint: a stale or racing value (shared slot) is harmless,
+	 * relaxed is enough. */
+	hint = lab_load(&lc->hint, LAB_RELAXED);
 	for (done = 0; done < n; done += got) {
 		want = RTE_MIN(n - done, (unsigned int)BATCH);
 		got = labyrinth_map_claim(&h->map, &hint, idx, want);
@@ -340,10 +298,8 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 		}
 		if (unlikely(got < want)) {
 			/* Pathological churn moved the bits behind the scan:
-			 * undo (bits back first, then all n of budget). */
-			done += got;
-			put_objs(h, obj_table, done, &foreign);
-			labyrinth_map_unreserve(&h->map, n - done);
+			 * undo, so that the dequeue takes nothing. */
+			undo_claims(h, obj_table, done + got, n);
 			slot_count(&lc->dequeue_fails, lcore_id, 1);
 			return -ENOBUFS;
 		}
@@ -355,26 +311,50 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 }
 
 /*
- * Free objects: the map's budget plus every lcore's pending returns. Each
- * is read relaxed (statistics): exact when the pool is quiet; while it is
- * not, the sum is not a snapshot (a failing reservation that is being
- * undone, or a flush between two reads, may make it err either way).
+ * Free objects: the map's budget, read relaxed (a statistic). Exact when
+ * the pool is quiet; while it is not, a dequeue that takes budget and then
+ * undoes it may make it under-report for a moment, never over-report
+ * (returns set their bits before they add budget).
  */
 static unsigned int
 labyrinth_mp_get_count(const struct rte_mempool *mp)
 {
 	const struct labyrinth_mempool_hdr *h = mp->pool_data;
 	int64_t avail;
-	unsigned int i;
 
 	if (!hdr_ok(h))
 		return 0;
 	/* Statistic: relaxed, see the comment above. */
 	avail = lab_load(&h->map.avail, LAB_RELAXED);
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		/* As above. */
-		avail += lab_load(&h->lcore[i].pend_cnt, LAB_RELAXED);
 	return avail > 0 ? (unsigned int)avail : 0;
+}
+
+/*
+ * Page-table entries for a pool: two per 4 KiB of the memory its objects
+ * take (rte_mempool's own estimate, page padding included), so that a
+ * pool populated from 4 KiB pieces, as under --no-huge or with testpmd's
+ * --mp-alloc=xmem, still gets 4 KiB granules with room to spare; within
+ * LABYRINTH_MEMPOOL_PG_ENTRIES_MIN .. _MAX, a power of two. A bigger span
+ * than that (memory far apart) only makes the granules coarser.
+ */
+static uint32_t
+pg_capacity(struct rte_mempool *mp, uint32_t stride)
+{
+	size_t pg_sz = 0, min_chunk, align;
+	ssize_t mem = -1;
+	uint64_t n;
+
+	if (rte_mempool_get_page_size(mp, &pg_sz) == 0)
+		mem = rte_mempool_op_calc_mem_size_default(mp, mp->size,
+				pg_sz != 0 ? rte_bsf64(pg_sz) : 0, &min_chunk,
+				&align);
+	if (mem < 0)
+		mem = (ssize_t)((uint64_t)mp->size * stride);
+	n = 2 * ((uint64_t)mem >> LABYRINTH_MEMPOOL_PG_SHIFT_MIN) + 2;
+	n = RTE_MAX(n, (uint64_t)LABYRINTH_MEMPOOL_PG_ENTRIES_MIN);
+	n = RTE_MIN(rte_align64pow2(n),
+			(uint64_t)LABYRINTH_MEMPOOL_PG_ENTRIES_MAX);
+	return (uint32_t)n;
 }
 
 static int
@@ -384,7 +364,7 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	const struct rte_memzone *mz;
 	struct labyrinth_mempool_hdr *h;
 	size_t words_sz, objs_sz, state_sz, chunks_sz, pg_sz, total;
-	uint32_t max_chunks;
+	uint32_t max_chunks, pg_cap, stride;
 	unsigned int i, nb_slots = RTE_MAX_LCORE + 1;
 	int socket_id, ret;
 
@@ -396,17 +376,22 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	ret = labyrinth_mempool_mz_name(mz_name, sizeof(mz_name), mp);
 	if (ret != 0)
 		return ret;
+	stride = (uint32_t)(mp->header_size + mp->elt_size +
+			mp->trailer_size);
 
 	words_sz = RTE_ALIGN_CEIL(labyrinth_map_words_size(mp->size),
 			RTE_CACHE_LINE_SIZE);
 	objs_sz = RTE_ALIGN_CEIL((size_t)mp->size * sizeof(void *),
 			RTE_CACHE_LINE_SIZE);
 	state_sz = RTE_ALIGN_CEIL((size_t)mp->size, RTE_CACHE_LINE_SIZE);
-	max_chunks = RTE_MIN(mp->size, LABYRINTH_MEMPOOL_MAX_CHUNKS);
-	chunks_sz = RTE_ALIGN_CEIL(max_chunks *
+	/* One chunk an object at worst (every object in memory of its
+	 * own): the table can never overflow. */
+	max_chunks = mp->size;
+	chunks_sz = RTE_ALIGN_CEIL((size_t)max_chunks *
 			sizeof(struct labyrinth_mempool_chunk),
 			RTE_CACHE_LINE_SIZE);
-	pg_sz = LABYRINTH_MEMPOOL_PG_ENTRIES * sizeof(uint32_t);
+	pg_cap = pg_capacity(mp, stride);
+	pg_sz = (size_t)pg_cap * sizeof(uint32_t);
 	total = HDR_SIZE + words_sz + objs_sz + state_sz + chunks_sz + pg_sz;
 
 	socket_id = mp->socket_id;
@@ -432,9 +417,10 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	h->chunks = RTE_PTR_ADD(h->state, state_sz);
 	h->pg_chunk = RTE_PTR_ADD(h->chunks, chunks_sz);
 	h->max_chunks = max_chunks;
+	h->pg_cap = pg_cap;
 	h->pg_shift = LABYRINTH_MEMPOOL_PG_SHIFT_MIN;
-	h->stride = (uint32_t)(mp->header_size + mp->elt_size +
-			mp->trailer_size);
+	/* nb_pg 0: no granule covered until the first populate. */
+	h->stride = stride;
 	h->recip = rte_reciprocal_value_u64(h->stride);
 	h->size = mp->size;
 	h->ops_index = mp->ops_index;
@@ -451,9 +437,56 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 				h->map.nb_words / nb_slots);
 	/* Last: the magic makes the header valid. Nobody can see pool_data
 	 * before alloc returns, so ordering is the mempool library's. */
+	h->layout_version = LABYRINTH_MEMPOOL_LAYOUT_VERSION;
 	h->magic = LABYRINTH_MEMPOOL_MAGIC;
 	mp->pool_data = h;
 	return 0;
+}
+
+/* Sums of a pool's per-lcore counters. */
+struct pool_counters {
+	uint64_t claims, returns, rejects, foreign, fails;
+};
+
+/*
+ * Sum the per-lcore counters, each read relaxed (statistics; they publish
+ * nothing). The snapshot is not atomic across fields while the pool is in
+ * use.
+ */
+static void
+sum_counters(const struct labyrinth_mempool_hdr *h, struct pool_counters *c)
+{
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i <= RTE_MAX_LCORE; i++) {
+		c->claims += lab_load(&h->lcore[i].claims, LAB_RELAXED);
+		c->returns += lab_load(&h->lcore[i].returns, LAB_RELAXED);
+		c->rejects += lab_load(&h->lcore[i].rejects, LAB_RELAXED);
+		c->foreign += lab_load(&h->lcore[i].rejects_foreign,
+				LAB_RELAXED);
+		c->fails += lab_load(&h->lcore[i].dequeue_fails, LAB_RELAXED);
+	}
+}
+
+/*
+ * Control path: log one summary line of the rejected returns if there are
+ * new ones since the last summary (or any at all, when final).
+ */
+static void
+report_rejects(struct labyrinth_mempool_hdr *h,
+		const struct pool_counters *c, bool final)
+{
+	/* Relaxed: the exchange only makes one of two racing control
+	 * threads log a given increase; it guards no data. */
+	uint64_t old = lab_xchg(&h->rejects_reported, c->rejects,
+			LAB_RELAXED);
+
+	if (c->rejects > old || (final && c->rejects != 0))
+		MPL_LOG(ERR, "mempool %s: %" PRIu64 " returns rejected so far "
+			"(%" PRIu64 " foreign, %" PRIu64 " already free); see "
+			"the rejected_returns counter", h->pool_name,
+			c->rejects, c->foreign, c->rejects - c->foreign);
 }
 
 static void
@@ -473,6 +506,13 @@ labyrinth_mp_free(struct rte_mempool *mp)
 			mz_name);
 		return;
 	}
+	if (hdr_ok(h)) {
+		struct pool_counters c;
+
+		sum_counters(h, &c);
+		report_rejects(h, &c, true);
+	}
+	report_bad_pool();
 	h->magic = 0;
 	rte_memzone_free(mz);
 	mp->pool_data = NULL;
@@ -483,81 +523,157 @@ struct populate_ctx {
 	struct labyrinth_mempool_hdr *h;
 	rte_mempool_populate_obj_cb_t *obj_cb;
 	void *obj_cb_arg;
+	unsigned int lost; /* objects that could not be recorded */
 };
 
 /*
- * Add obj, index i, to the chunk table: extend the chunk populate is
- * filling when obj comes one stride after its last object, else insert a
- * new chunk in address order. False when the table is full.
+ * The page table and the chunks, built by populate (control path). The
+ * data path does not run on a pool while it is being populated (populate
+ * is rte_mempool's init-time call), except the helper's enqueue of each
+ * object right after it is recorded, in the same thread: so every update
+ * below keeps the table correct for every object recorded so far, and no
+ * atomics are needed.
  */
-static bool
-record_chunk(struct labyrinth_mempool_hdr *h, uintptr_t obj, uint32_t i)
+
+static inline uintptr_t
+chunk_last(const struct labyrinth_mempool_hdr *h,
+		const struct labyrinth_mempool_chunk *c)
 {
-	struct labyrinth_mempool_chunk *c = h->chunks;
-	uint32_t k;
+	return c->lo + (uintptr_t)(c->count - 1) * h->stride;
+}
 
-	if (h->nb_chunks != 0) {
-		struct labyrinth_mempool_chunk *cur = &c[h->cur_chunk];
-
-		if (obj == cur->lo + (uintptr_t)cur->count * h->stride &&
-				i == cur->first + cur->count &&
-				(h->cur_chunk + 1 == h->nb_chunks ||
-				 obj < c[h->cur_chunk + 1].lo)) {
-			cur->count++;
-			return true;
-		}
-	}
-	if (h->nb_chunks == h->max_chunks)
-		return false;
-	for (k = h->nb_chunks; k > 0 && c[k - 1].lo > obj; k--)
-		c[k] = c[k - 1];
-	c[k].lo = obj;
-	c[k].first = i;
-	c[k].count = 1;
-	h->cur_chunk = k;
-	h->nb_chunks++;
-	return true;
+/* Granule of an address inside the covered span. */
+static inline uint32_t
+granule(const struct labyrinth_mempool_hdr *h, uintptr_t a)
+{
+	return (uint32_t)((a - h->pg_base) >> h->pg_shift);
 }
 
 /*
- * Rebuild the page table over the chunks' address span: the smallest
- * granule (2 MiB or more) for which LABYRINTH_MEMPOOL_PG_ENTRIES entries
- * cover the span; entry g = the first chunk that reaches into granule g.
- * Runs at the end of each populate call, before any object of it can be
- * dequeued.
+ * Chunk k now has object starts in granules from..to too (it grew into
+ * them, or it is being linked): it is the lowest chunk there, since any
+ * lower one with an object start in them would overlap it. Its next
+ * becomes the chunk that started in the last of them before, if any.
  */
 static void
-build_page_table(struct labyrinth_mempool_hdr *h)
+chunk_reach(struct labyrinth_mempool_hdr *h, uint32_t k, uint32_t from,
+		uint32_t to)
 {
-	const struct labyrinth_mempool_chunk *c = h->chunks;
-	uintptr_t base, end, span;
-	uint32_t shift = LABYRINTH_MEMPOOL_PG_SHIFT_MIN, g, k = 0;
+	uint32_t g;
 
-	if (h->nb_chunks == 0)
-		return;
-	/* up to the end of the memory being populated: the chunk being
-	 * filled grows into it before the next rebuild */
-	end = RTE_MAX(c[h->nb_chunks - 1].lo +
-		(uintptr_t)c[h->nb_chunks - 1].count * h->stride, h->pop_end);
-	base = c[0].lo & ~(((uintptr_t)1 << shift) - 1);
-	span = end - base;
-	while ((span >> shift) >= LABYRINTH_MEMPOOL_PG_ENTRIES) {
-		shift++;
-		base = c[0].lo & ~(((uintptr_t)1 << shift) - 1);
-		span = end - base;
-	}
-	h->nb_pg = (uint32_t)(span >> shift) + 1;
-	for (g = 0; g < h->nb_pg; g++) {
-		uintptr_t g_lo = base + ((uintptr_t)g << shift);
-
-		/* skip the chunks that end before this granule */
-		while (k + 1 < h->nb_chunks && c[k].lo +
-				(uintptr_t)c[k].count * h->stride <= g_lo)
-			k++;
+	for (g = from; g <= to; g++) {
+		h->chunks[k].next = h->pg_chunk[g];
 		h->pg_chunk[g] = k;
 	}
-	h->pg_base = base;
+}
+
+/*
+ * Link chunk k (its current objects) into the page table: into the chain
+ * of its first granule, in address order, then as the lowest chunk of
+ * every further granule it reaches.
+ */
+static void
+chunk_link(struct labyrinth_mempool_hdr *h, uint32_t k)
+{
+	struct labyrinth_mempool_chunk *c = &h->chunks[k], *chunks = h->chunks;
+	uint32_t g0 = granule(h, c->lo), g1 = granule(h, chunk_last(h, c));
+	uint32_t x = h->pg_chunk[g0];
+
+	if (x == LABYRINTH_MEMPOOL_NO_CHUNK || chunks[x].lo > c->lo) {
+		c->next = x;
+		h->pg_chunk[g0] = k;
+	} else {
+		/* x and every chunk up to c start in g0: the links are
+		 * exact there. */
+		while (chunks[x].next != LABYRINTH_MEMPOOL_NO_CHUNK &&
+				chunks[chunks[x].next].lo < c->lo)
+			x = chunks[x].next;
+		c->next = chunks[x].next;
+		chunks[x].next = k;
+	}
+	if (g1 > g0)
+		chunk_reach(h, k, g0 + 1, g1);
+}
+
+/*
+ * Make the page table cover [lo, hi) besides every chunk: a granule
+ * (4 KiB or more) with which the needed span takes at most half of the
+ * entries, the other half split as room on both sides, so that regions
+ * arriving in either direction need a rebuild only when the span has grown
+ * by half (a logarithmic number of rebuilds). Then every chunk is linked
+ * again. Nothing to do when [lo, hi) is covered already.
+ */
+static void
+pg_cover(struct labyrinth_mempool_hdr *h, uintptr_t lo, uintptr_t hi)
+{
+	const struct labyrinth_mempool_chunk *c;
+	uint32_t shift = LABYRINTH_MEMPOOL_PG_SHIFT_MIN, k;
+	uintptr_t g_lo, g_hi, need, room, base_g;
+
+	if (h->nb_pg != 0 && lo >= h->pg_base &&
+			((hi - 1 - h->pg_base) >> h->pg_shift) < h->nb_pg)
+		return;
+	for (k = 0; k < h->nb_chunks; k++) {
+		c = &h->chunks[k];
+		lo = RTE_MIN(lo, c->lo);
+		hi = RTE_MAX(hi, chunk_last(h, c) + 1);
+	}
+	for (;;) {
+		g_lo = lo >> shift;
+		g_hi = (hi - 1) >> shift;
+		need = g_hi - g_lo + 1;
+		if (need <= h->pg_cap / 2)
+			break;
+		shift++;
+	}
+	room = (h->pg_cap - need) / 2;
+	base_g = g_lo - RTE_MIN(room, g_lo);
+	/* Not past the top of the address space either. */
+	h->nb_pg = (uint32_t)RTE_MIN((uintptr_t)h->pg_cap,
+			(UINTPTR_MAX >> shift) - base_g + 1);
+	h->pg_base = base_g << shift;
 	h->pg_shift = shift;
+	for (k = 0; k < h->pg_cap; k++)
+		h->pg_chunk[k] = LABYRINTH_MEMPOOL_NO_CHUNK;
+	for (k = 0; k < h->nb_chunks; k++)
+		chunk_link(h, k);
+	h->pg_rebuilds++;
+}
+
+/*
+ * Add object a, index i, to the chunks: extend the chunk populate is
+ * filling when a comes one stride after its last object, else start a
+ * chunk. Either way the page table covers a when this returns.
+ */
+static void
+record_chunk(struct labyrinth_mempool_hdr *h, uintptr_t a, uint32_t i)
+{
+	struct labyrinth_mempool_chunk *c;
+	uint32_t k, g_old, g_new;
+
+	if (h->nb_chunks != 0) {
+		c = &h->chunks[h->cur_chunk];
+		if (a == c->lo + (uintptr_t)c->count * h->stride &&
+				i == c->first + c->count) {
+			g_old = granule(h, chunk_last(h, c));
+			c->count++;
+			g_new = granule(h, a);
+			if (g_new > g_old)
+				chunk_reach(h, h->cur_chunk, g_old + 1, g_new);
+			return;
+		}
+	}
+	/* i < size and a chunk has at least one object: room is left. */
+	k = h->nb_chunks;
+	RTE_ASSERT(k < h->max_chunks);
+	c = &h->chunks[k];
+	c->lo = a;
+	c->first = i;
+	c->count = 1;
+	c->next = LABYRINTH_MEMPOOL_NO_CHUNK;
+	h->nb_chunks = k + 1;
+	h->cur_chunk = k;
+	chunk_link(h, k);
 }
 
 /* Record each object (index, chunk) before the helper enqueues it. */
@@ -568,10 +684,8 @@ record_obj(struct rte_mempool *mp, void *arg, void *obj, rte_iova_t iova)
 	struct labyrinth_mempool_hdr *h = ctx->h;
 	uint32_t i = h->nb_objs;
 
-	/* A full object or chunk table (cannot happen for the object table:
-	 * max_objs prevents it) leaves the object unknown: its enqueue is
-	 * rejected as foreign (logged), and the pool stays short of it. */
-	if (i < h->size && record_chunk(h, (uintptr_t)obj, i)) {
+	if (likely(i < h->size)) {
+		record_chunk(h, (uintptr_t)obj, i);
 		h->objs[i] = obj;
 		/* The enqueue right after this callback makes it FREE. No
 		 * other thread can see the object yet: relaxed. */
@@ -579,18 +693,22 @@ record_obj(struct rte_mempool *mp, void *arg, void *obj, rte_iova_t iova)
 		/* Read relaxed by telemetry; the data path does not run
 		 * during populate. */
 		lab_store(&h->nb_objs, i + 1, LAB_RELAXED);
-		/* The helper enqueues each object right after this callback:
-		 * the page table must already cover it. Rebuilding it per
-		 * object would be quadratic, so only when a chunk starts. */
-		if (h->chunks[h->cur_chunk].count == 1)
-			build_page_table(h);
-	} else if (h->nb_chunks == h->max_chunks) {
-		MPL_LOG(ERR, "mempool %s: more than %u memory chunks",
-			mp->name, h->max_chunks);
+	} else {
+		/* Cannot happen: populate caps max_objs at the room left.
+		 * Its enqueue is rejected (foreign) and populate fails. */
+		ctx->lost++;
 	}
 	ctx->obj_cb(mp, ctx->obj_cb_arg, obj, iova);
 }
 
+/*
+ * Populate one memory region: every object of it is recorded, or the call
+ * fails (negative errno, one log line). Objects fit in the tables by
+ * construction (objs[] and chunks[] have mp->size entries, the page table
+ * is rebuilt coarser rather than overflow), so only a pool whose objects
+ * are all recorded already (rte_mempool repopulating after a failure)
+ * is refused.
+ */
 static int
 labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
 		void *vaddr, rte_iova_t iova, size_t len,
@@ -602,14 +720,36 @@ labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
 		.obj_cb = obj_cb,
 		.obj_cb_arg = obj_cb_arg,
 	};
+	unsigned int room;
 	int ret;
 
-	if (!hdr_ok(h))
-		return bad_pool(mp);
-	h->pop_end = RTE_MAX(h->pop_end, (uintptr_t)vaddr + len);
-	ret = rte_mempool_op_populate_helper(mp, 0, max_objs, vaddr, iova,
-			len, record_obj, &ctx);
-	build_page_table(h);
+	if (!hdr_ok(h)) {
+		MPL_LOG(ERR, "mempool %s: pool data was not set up by the "
+			"labyrinth driver", mp->name);
+		return -EINVAL;
+	}
+	if (len == 0 || max_objs == 0)
+		return 0;
+	if ((uintptr_t)vaddr + len < (uintptr_t)vaddr) {
+		MPL_LOG(ERR, "mempool %s: region %p + %zu wraps around",
+			mp->name, vaddr, len);
+		return -EINVAL;
+	}
+	room = h->size - h->nb_objs;
+	if (room == 0) {
+		MPL_LOG(ERR, "mempool %s: all %u objects are recorded already; "
+			"cannot add more", mp->name, h->size);
+		return -ENOSPC;
+	}
+	/* Every object start lies in [vaddr, vaddr + len). */
+	pg_cover(h, (uintptr_t)vaddr, (uintptr_t)vaddr + len);
+	ret = rte_mempool_op_populate_helper(mp, 0, RTE_MIN(max_objs, room),
+			vaddr, iova, len, record_obj, &ctx);
+	if (unlikely(ctx.lost != 0)) {
+		MPL_LOG(ERR, "mempool %s: %u objects could not be recorded",
+			mp->name, ctx.lost);
+		return -ENOSPC;
+	}
 	return ret;
 }
 
@@ -627,10 +767,10 @@ RTE_MEMPOOL_REGISTER_OPS(ops_labyrinth);
 
 /* Telemetry: /labyrinth/mempools and /labyrinth/mempool,<pool>. */
 
-static const struct labyrinth_mempool_hdr *
+static struct labyrinth_mempool_hdr *
 pool_hdr(const struct rte_mempool *mp)
 {
-	const struct labyrinth_mempool_hdr *h = mp->pool_data;
+	struct labyrinth_mempool_hdr *h = mp->pool_data;
 
 	if ((unsigned int)mp->ops_index >= rte_mempool_ops_table.num_ops ||
 			strcmp(rte_mempool_get_ops(mp->ops_index)->name,
@@ -660,10 +800,10 @@ static int
 tel_mempool(const char *cmd __rte_unused, const char *params,
 		struct rte_tel_data *d)
 {
-	const struct labyrinth_mempool_hdr *h;
+	struct labyrinth_mempool_hdr *h;
 	const struct rte_mempool *mp;
-	uint64_t claims = 0, returns = 0, rejects = 0, fails = 0;
-	unsigned int i, free_map, free_all;
+	struct pool_counters c;
+	unsigned int free_map, free_all;
 
 	if (params == NULL || params[0] == '\0')
 		return -EINVAL;
@@ -671,19 +811,11 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 	if (mp == NULL)
 		return -EINVAL;
 	h = pool_hdr(mp);
-	if (h == NULL)
+	if (h == NULL) {
+		report_bad_pool();
 		return -EINVAL;
-	/*
-	 * Sums of per-lcore counters, each read relaxed (statistics; they
-	 * publish nothing). The snapshot is not atomic across fields while
-	 * the pool is in use.
-	 */
-	for (i = 0; i <= RTE_MAX_LCORE; i++) {
-		claims += lab_load(&h->lcore[i].claims, LAB_RELAXED);
-		returns += lab_load(&h->lcore[i].returns, LAB_RELAXED);
-		rejects += lab_load(&h->lcore[i].rejects, LAB_RELAXED);
-		fails += lab_load(&h->lcore[i].dequeue_fails, LAB_RELAXED);
 	}
+	sum_counters(h, &c);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", mp->name);
 	rte_tel_data_add_dict_string(d, "ops_name", h->ops_name);
@@ -699,10 +831,21 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 			free_all > free_map ? free_all - free_map : 0);
 	rte_tel_data_add_dict_u64(d, "map_free_bits",
 			labyrinth_map_count_bits(&h->map));
-	rte_tel_data_add_dict_u64(d, "claims", claims);
-	rte_tel_data_add_dict_u64(d, "returns", returns);
-	rte_tel_data_add_dict_u64(d, "rejected_returns", rejects);
-	rte_tel_data_add_dict_u64(d, "dequeue_fails", fails);
+	rte_tel_data_add_dict_u64(d, "claims", c.claims);
+	rte_tel_data_add_dict_u64(d, "returns", c.returns);
+	rte_tel_data_add_dict_u64(d, "rejected_returns", c.rejects);
+	rte_tel_data_add_dict_u64(d, "rejected_foreign", c.foreign);
+	rte_tel_data_add_dict_u64(d, "dequeue_fails", c.fails);
+	/* Lookup tables: written by populate only (control path). */
+	rte_tel_data_add_dict_u64(d, "chunks", h->nb_chunks);
+	rte_tel_data_add_dict_u64(d, "page_granule",
+			UINT64_C(1) << h->pg_shift);
+	rte_tel_data_add_dict_u64(d, "page_entries", h->nb_pg);
+	/* Process-wide; relaxed: a statistic. */
+	rte_tel_data_add_dict_u64(d, "bad_pool_calls",
+			lab_load(&bad_pool_calls, LAB_RELAXED));
+	report_rejects(h, &c, false);
+	report_bad_pool();
 	return 0;
 }
 

@@ -26,7 +26,7 @@
 
 /* Counters of a labyrinth pool, summed over all lcore slots. */
 struct mt_counters {
-	uint64_t claims, returns, rejects, fails, pending;
+	uint64_t claims, returns, rejects, fails;
 };
 
 static inline struct labyrinth_mempool_hdr *
@@ -47,7 +47,6 @@ mt_counters(const struct rte_mempool *mp, struct mt_counters *c)
 		c->returns += h->lcore[i].returns;
 		c->rejects += h->lcore[i].rejects;
 		c->fails += h->lcore[i].dequeue_fails;
-		c->pending += h->lcore[i].pend_cnt;
 	}
 }
 
@@ -70,57 +69,31 @@ mt_state(const struct labyrinth_mempool_hdr *h, uint32_t i)
 }
 
 /*
- * Structural audit of a quiet pool: map budget == map bits; each pending
- * return is clear in the map and in no other slot; an object's state is
- * FREE exactly when its bit is set or it is pending (objects in mempool
- * caches are held as far as the driver knows); and
- * map bits + pending == the driver's count. Returns 0 or -1.
+ * Structural audit of a quiet pool: map budget == map bits; an object's
+ * state is FREE exactly when its bit is set (objects in mempool caches are
+ * held as far as the driver knows); and map bits == the driver's count.
+ * Returns 0 or -1.
  */
 static inline int
 mt_audit(const struct rte_mempool *mp)
 {
 	const struct labyrinth_mempool_hdr *h = mt_hdr(mp);
 	const struct labyrinth_map *m = &h->map;
-	uint8_t *pend;
-	uint32_t bits = labyrinth_map_count_bits(m), npend = 0, i, j, idx;
-	int ret = -1;
+	uint32_t bits = labyrinth_map_count_bits(m), i;
 
 	LT_ASSERT(h->magic == LABYRINTH_MEMPOOL_MAGIC, "magic");
 	LT_ASSERT_EQ(m->avail, bits, "budget == set bits when quiet");
-	pend = calloc(h->size, 1);
-	LT_ASSERT(pend != NULL, "calloc");
-	for (i = 0; i <= RTE_MAX_LCORE; i++) {
-		const struct labyrinth_mempool_lcore *lc = &h->lcore[i];
-
-		for (j = 0; j < lc->pend_cnt; j++) {
-			idx = lc->pend_idx[j];
-			if (idx >= h->nb_objs || idx / 64 != lc->pend_word ||
-					labyrinth_map_test(m, idx) || pend[idx]) {
-				printf("slot %u: pending %u bad\n", i, idx);
-				goto out;
-			}
-			pend[idx] = 1;
-			npend++;
-		}
-	}
 	for (i = 0; i < h->nb_objs; i++) {
-		bool is_free = labyrinth_map_test(m, i) || pend[i];
+		bool is_free = labyrinth_map_test(m, i);
 
 		if (is_free != (mt_state(h, i) == LABYRINTH_MEMPOOL_OBJ_FREE)) {
 			printf("object %u: state %u, free %d\n", i,
 				mt_state(h, i), is_free);
-			goto out;
+			return -1;
 		}
 	}
-	if (bits + npend != mt_driver_count(mp)) {
-		printf("map bits %u + pending %u != driver count %u\n", bits,
-			npend, mt_driver_count(mp));
-		goto out;
-	}
-	ret = 0;
-out:
-	free(pend);
-	return ret;
+	LT_ASSERT_EQ(bits, mt_driver_count(mp), "map bits == driver count");
+	return 0;
 }
 
 /*

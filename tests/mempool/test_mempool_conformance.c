@@ -318,14 +318,14 @@ test_bad_returns(void)
 	LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, &x, 1), -EINVAL, "NULL");
 	LT_ASSERT_EQ(rte_mempool_avail_count(mp), avail, "count unchanged");
 
-	/* Double: an object free in the map; one just returned (pending on
-	 * this lcore); the same object twice in one call. */
+	/* Double: an object just returned; the same after a get and put of
+	 * another object; the same object twice in one call. */
 	rte_mempool_put(mp, b);
 	LT_ASSERT_EQ(rte_mempool_avail_count(mp), avail + 1, "b back");
 	LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, &b, 1), -EALREADY,
-		"b again (pending)");
+		"b again (just returned)");
 	LT_ASSERT_EQ(rte_mempool_avail_count(mp), avail + 1, "unchanged");
-	LT_ASSERT(rte_mempool_get(mp, &x) == 0, "get flushes pending");
+	LT_ASSERT(rte_mempool_get(mp, &x) == 0, "get");
 	rte_mempool_put(mp, x);
 	LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, &b, 1), -EALREADY,
 		"b again (in the map)");
@@ -338,8 +338,8 @@ test_bad_returns(void)
 	LT_ASSERT_EQ(c1.rejects - c0.rejects, 7, "rejects counted");
 	LT_ASSERT(mt_audit(mp) == 0, "audit");
 
-	/* Cross-lcore: a held object returned on the worker (it sits in the
-	 * worker's pending returns) and then here: refused at once. */
+	/* Cross-lcore: a held object returned on the worker and then here:
+	 * refused, and counted once. */
 	worker = rte_get_next_lcore(-1, 1, 0);
 	if (worker < RTE_MAX_LCORE) {
 		LT_ASSERT(rte_mempool_get(mp, &a) == 0, "get");
@@ -348,7 +348,8 @@ test_bad_returns(void)
 		arg[1] = a;
 		rte_eal_remote_launch(put_on_worker, arg, worker);
 		LT_ASSERT_EQ(rte_eal_wait_lcore(worker), 0, "put on worker");
-		LT_ASSERT_EQ(rte_mempool_avail_count(mp), avail + 1, "pending");
+		LT_ASSERT_EQ(rte_mempool_avail_count(mp), avail + 1,
+			"returned on the worker");
 		mt_counters(mp, &c0);
 		LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, &a, 1), -EALREADY,
 			"second return on another lcore");

@@ -136,9 +136,9 @@ worker_main(void *arg __rte_unused)
 	if (mp->cache_size != 0)
 		rte_mempool_cache_flush(rte_mempool_default_cache(mp, lcore),
 			mp);
-	/* A dequeue of nothing puts this lcore's pending returns into the
-	 * map, so that the main lcore can reach every object. */
-	return rte_mempool_ops_dequeue_bulk(mp, held, 0);
+	/* Nothing more: every object returned is in the map already, so
+	 * the main lcore can reach each one. */
+	return 0;
 }
 
 static void
