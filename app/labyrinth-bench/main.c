@@ -512,8 +512,8 @@ print_targets(void)
 /* Pools                                                            */
 
 static struct labyrinth *
-lab_create(const char *name, uint32_t page_size, uint32_t nb_pages,
-		uint32_t cache_size)
+lab_create_flags(const char *name, uint32_t page_size, uint32_t nb_pages,
+		uint32_t cache_size, uint32_t flags)
 {
 	struct labyrinth_conf conf = {
 		.name = name,
@@ -522,7 +522,7 @@ lab_create(const char *name, uint32_t page_size, uint32_t nb_pages,
 		.nb_pages = nb_pages,
 		.reserve = 0,
 		.cache_size = cache_size,
-		.flags = 0,
+		.flags = flags,
 	};
 	struct labyrinth *lab;
 
@@ -532,6 +532,14 @@ lab_create(const char *name, uint32_t page_size, uint32_t nb_pages,
 			"its figures are n/a\n", name, nb_pages, page_size,
 			cache_size, rte_strerror(rte_errno));
 	return lab;
+}
+
+/* A default pool (no LABYRINTH_F_STRICT). */
+static struct labyrinth *
+lab_create(const char *name, uint32_t page_size, uint32_t nb_pages,
+		uint32_t cache_size)
+{
+	return lab_create_flags(name, page_size, nb_pages, cache_size, 0);
 }
 
 static void
@@ -931,10 +939,11 @@ pair_fig(const struct pair_var *vars, unsigned int nv, const char *name)
 static void
 section_pair(void)
 {
-	enum { P_LAB_C, P_LAB_NC, P_RING_C, P_RING_NC, P_STACK_C, P_STACK_NC,
-		P_NB };
+	enum { P_LAB_C, P_LAB_SC, P_LAB_NC, P_RING_C, P_RING_NC, P_STACK_C,
+		P_STACK_NC, P_NB };
 	struct bench_pool pools[P_NB] = {
 		[P_LAB_C] = { .name = "labyrinth cache 256" },
+		[P_LAB_SC] = { .name = "labyrinth strict cache 256" },
 		[P_LAB_NC] = { .name = "labyrinth no cache" },
 		[P_RING_C] = { .name = "mempool ring_mp_mc cache 256" },
 		[P_RING_NC] = { .name = "mempool ring_mp_mc cache 0" },
@@ -950,6 +959,8 @@ section_pair(void)
 	struct pair_var *v;
 
 	pools[P_LAB_C].lab = lab_create("bench_c", PAGE_4K, POOL_PAGES, CACHE);
+	pools[P_LAB_SC].lab = lab_create_flags("bench_sc", PAGE_4K, POOL_PAGES,
+			CACHE, LABYRINTH_F_STRICT);
 	pools[P_LAB_NC].lab = lab_create("bench_nc", PAGE_4K, POOL_PAGES, 0);
 	pools[P_RING_C].mp = mp_create("bench_ring_c", "ring_mp_mc",
 			POOL_OBJS, PAGE_4K, CACHE);
@@ -962,10 +973,14 @@ section_pair(void)
 
 	pair_add(vars, &nv, "labyrinth cache 256", "ns/pair", PK_POOL,
 			&pools[P_LAB_C], n, NAN);
+	pair_add(vars, &nv, "labyrinth strict cache 256", "ns/pair", PK_POOL,
+			&pools[P_LAB_SC], n, NAN);
 	pair_add(vars, &nv, "labyrinth no cache", "ns/pair", PK_POOL,
 			&pools[P_LAB_NC], n, NAN);
 	pair_add(vars, &nv, "labyrinth bulk 32, cache 256", "ns/page",
 			PK_LAB_BULK, &pools[P_LAB_C], n, NAN);
+	pair_add(vars, &nv, "labyrinth strict bulk 32, cache 256", "ns/page",
+			PK_LAB_BULK, &pools[P_LAB_SC], n, NAN);
 	pair_add(vars, &nv, "labyrinth bulk 32, no cache", "ns/page",
 			PK_LAB_BULK, &pools[P_LAB_NC], n, NAN);
 	for (o = 0; o <= LABYRINTH_MAX_ORDER; o++) {
