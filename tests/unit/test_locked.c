@@ -12,7 +12,9 @@
  *   frees from and to the cache;
  * - LABYRINTH_F_STRICT pools take exactly one per free (the owner
  *   record's CAS) and none per cached grab;
- * - cache-less pairs take about two (claim and put), tokens amortised.
+ * - cache-less pairs take about two (claim and put), tokens amortised;
+ * - a cache flush takes one OR per distinct map word plus one budget add,
+ *   whatever the order of the pages in the cache.
  * Runs on 2 lcores (-l 0-1).
  */
 
@@ -149,6 +151,59 @@ test_nocache(void)
 	return 0;
 }
 
+/* Zone page index of p (white box). */
+static uint32_t
+page_index(struct labyrinth *lab, void *p)
+{
+	unsigned int z;
+	uint32_t idx = UINT32_MAX;
+
+	lab_locate(lab, p, &z, &idx, true);
+	return idx;
+}
+
+/*
+ * 128 pages freed into the cache alternating between their map words,
+ * then flushed: one OR per distinct word, one add of budget.
+ */
+static int
+test_flush_per_word(void)
+{
+	struct labyrinth *lab = make("ut_lk_fl", 256, 0);
+	void *p[128], *order[128];
+	unsigned int i, words = 0;
+	uint64_t c0, rmw;
+	uint32_t last = UINT32_MAX;
+
+	LT_ASSERT(lab != NULL, "");
+	for (i = 0; i < 128; i++) {
+		p[i] = labyrinth_alloc_page(lab, 0);
+		LT_ASSERT(p[i] != NULL, "");
+	}
+	qsort(p, 128, sizeof(p[0]), ut_cmp_ptr);
+	for (i = 0; i < 128; i++) {
+		uint32_t w = page_index(lab, p[i]) / LABYRINTH_MAP_WORD_BITS;
+
+		if (w != last)
+			words++;
+		last = w;
+		/* interleave the two halves: 0, 64, 1, 65, ... */
+		order[i] = p[(i % 2) * 64 + i / 2];
+	}
+	labyrinth_cache_flush(lab);
+	for (i = 0; i < 128; i++)
+		LT_ASSERT_EQ(labyrinth_free_page(lab, order[i]), 0, "");
+	c0 = lab_rmw_count;
+	labyrinth_cache_flush(lab);
+	rmw = lab_rmw_count - c0;
+	printf("flush of 128 pages of %u words: %" PRIu64 " locked ops\n",
+		words, rmw);
+	LT_ASSERT_EQ(rmw, words + 1, "one OR per word and one budget add");
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
 struct grab_arg {
 	struct labyrinth *lab;
 	void *pages[BULK];
@@ -208,6 +263,7 @@ main(int argc, char **argv)
 	LT_RUN(test_default_cached, failures);
 	LT_RUN(test_strict_cached, failures);
 	LT_RUN(test_nocache, failures);
+	LT_RUN(test_flush_per_word, failures);
 	LT_RUN_SKIPPABLE(test_remote_cached, failures, skipped);
 
 	rte_eal_cleanup();
