@@ -788,38 +788,33 @@ def main():
 
     # T1
     cas = num(lock) if lock else "≈5.3"
-    diff = lab_c - best_c if lab_c and best_c else None
-    if lock and diff and lock >= diff:
-        cas_part = ("The CAS alone (%s ns) is as large as the whole "
-                    "difference (%s ns): the extra instructions overlap "
-                    "with it" % (cas, num(diff)))
-    elif lock and diff:
-        cas_part = ("The CAS alone is about %.0f%% of the difference (%s "
-                    "ns); the rest is instructions" % (lock / diff * 100,
-                                                       num(diff)))
-    else:
-        cas_part = "The CAS is most of the difference"
+    ir_lab = irv("ir_lab_pair_cache")
+    ir_mp = irv("ir_mp_ring_pair_cache")
     why("T1", "The cached labyrinth pair costs %s ns, rte_mempool's %s ns. "
-        "Every `labyrinth_free_page()` does one locked CAS on the page's "
-        "owner record (%s ns here): it is what makes a double free fail "
-        "with -EALREADY, and lets exactly one of two racing frees of one "
-        "page win. rte_mempool does no such check (a double put corrupts "
-        "the pool silently), so its pair is a handful of plain loads and "
-        "stores into the per-lcore cache. %s%s. To meet 1.0× the owner "
-        "check would have to go (or become a plain store that cannot "
-        "arbitrate racing double frees): that is a design decision, not a "
-        "tuning one, so the limit stays as explained." % (
-            num(lab_c), num(best_c), cas, cas_part,
+        "In default pools it takes no locked instruction (the `unit_locked` "
+        "test counts 0 per pair; the owner record is released with a plain "
+        "store, and only `LABYRINTH_F_STRICT` pools pay one CAS per free, "
+        "%s ns here). What is left is instructions%s: per page the pool "
+        "validates the pointer (zone span, alignment), reads and writes the "
+        "page's owner record on both the grab and the free (a second cache "
+        "line per operation, with a load-to-store dependency for the "
+        "generation), checks the zone's budget against the min watermark "
+        "on both sides and bumps two per-lcore counters; rte_mempool's "
+        "cached get and put only move a pointer in and out of the per-lcore "
+        "cache and check nothing. The call is also out of line (rte_mempool "
+        "is inline in the caller). The next steps are an inline fast path "
+        "in an installed header and dropping work the strict mode does not "
+        "need in default pools (docs/perf/README.md)." % (
+            num(lab_c), num(best_c), cas,
             " (%.0f Ir against %.0f Ir per pair under callgrind)" % (
-                irv("ir_lab_pair_cache"), irv("ir_mp_ring_pair_cache"))
-            if irv("ir_lab_pair_cache") and irv("ir_mp_ring_pair_cache")
-            else ""))
+                ir_lab, ir_mp) if ir_lab and ir_mp else ""))
     # T2
     limit2 = ring_nc * 0.7 if ring_nc else None
     why("T2", "0.7× ring_mp_mc cache 0 is %s ns here. A cache-less pair "
         "needs two locked read-modify-writes on the atomic map (claim a "
-        "bit, set it back) plus the owner CAS: three locked ops, %s ns at "
-        "%s ns each, before any other instruction. %s No map with one bit "
+        "bit, set it back; `unit_locked` counts 2.0 per pair), and the "
+        "strict owner CAS makes three: %s ns at %s ns each for three, "
+        "before any other instruction. %s No map with one bit "
         "per page meets it without batching (claiming several bits per "
         "atomic and keeping them, which is a cache: the cached path). The "
         "measured pair is %s ns; ring_mp_mc's cache-0 pair also pays a CAS "
@@ -909,10 +904,12 @@ def main():
     if bulk_c and lab_c:
         w("Not a target, but worth knowing: `labyrinth_alloc_bulk` / "
           "`labyrinth_free_bulk` of 32 cost %s ns per page against %s ns "
-          "for single pages, and rte_mempool's bulk %s ns per object. A "
-          "bulk free still checks and CASes each page's owner record, so "
-          "a bulk call saves the call overhead but not the per-page locked "
-          "op (%s ns)." % (num(bulk_c), num(lab_c), num(mp_bulk), cas))
+          "for single pages, and rte_mempool's bulk %s ns per object. The "
+          "bulk calls take no locked instruction in default pools (one per "
+          "page freed in strict pools, %s ns each), but each page's owner "
+          "record is still read and written on both sides, one cache line "
+          "a page, where rte_mempool copies 32 pointers." % (
+              num(bulk_c), num(lab_c), num(mp_bulk), cas))
         w("")
     w("Profiles: `perf stat` counters are not available in this VM; "
       "`perf record` (cpu-clock sampling) and `valgrind --tool=callgrind` "
