@@ -20,28 +20,30 @@
  * which are shared memory too).
  *
  * Object to index: populate records each object in objs[] and in a table
- * of chunks (runs of objects at a fixed stride; at most one a object, so
- * the table has mp->size entries and never overflows), and indexes the
- * chunks by address in a page table (pg_chunk[], one entry per 2^pg_shift
- * bytes, granules of 4 KiB or more). Entry g names the lowest chunk with
- * an object start in granule g; chunks sharing a granule are linked upward
- * by address (next). A returned object is found in O(1): one page-table
- * entry, that chunk or the few next ones in its granule (a granule holds
- * the tail of one chunk and the heads of the next: at most one more chunk
- * than the granule holds whole chunks), and one multiplication by the
- * stride's reciprocal, without touching the object's own memory (whose
- * header line is cold when a PMD frees an mbuf). The table is correct for
- * every object from the moment populate records it: a new chunk is linked
- * into its granules, a growing chunk into each new granule it reaches, and
- * a populate region outside the span covered so far rebuilds the table
- * (with room to spare on both sides) before any of its objects is
- * recorded. It is accepted only if it is exactly an object start inside a
- * chunk and its byte in state[] goes from HELD to FREE.
+ * of chunks (runs of objects at a fixed stride; a chunk has at least one
+ * object, so mp->size entries never overflow), and indexes the chunks by
+ * address in a page table (pg_chunk[], one entry per 2^pg_shift bytes,
+ * granules of 4 KiB or more). Entry g names the lowest chunk with an
+ * object start in granule g; chunks sharing a granule are linked upward by
+ * address (next). A returned object is found in O(1): one page-table
+ * entry, that chunk or one of the next ones starting in the same granule
+ * (usually none or one: a granule holds the tail of one chunk and the head
+ * of the next), and one multiplication by the stride's reciprocal, without
+ * touching the object's own memory (whose header line is cold when a PMD
+ * frees an mbuf). The tables are correct for every object from the moment
+ * populate records it: a new chunk is linked into its granules, a growing
+ * chunk into each new granule it reaches, and a populate region outside
+ * the span covered so far rebuilds the page table (with room to spare on
+ * both sides) before any of its objects is recorded. A returned object is
+ * accepted only if it is exactly an object start inside a chunk and its
+ * byte in state[] goes from HELD to FREE (how depends on the mode: see
+ * LABYRINTH_MEMPOOL_OPS_NAME).
  */
 
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_mempool.h>
@@ -54,8 +56,22 @@
 extern "C" {
 #endif
 
-/** Ops name the driver registers with RTE_MEMPOOL_REGISTER_OPS. */
+/**
+ * Ops names the driver registers with RTE_MEMPOOL_REGISTER_OPS, one for
+ * each mode (same code, same header layout):
+ * - "labyrinth": the state byte of a returned object goes from HELD to
+ *   FREE with a plain load, check and store: a return of an object that is
+ *   already free is refused (-EALREADY, counted, nothing changed), but of
+ *   two returns of one object racing on two lcores both may pass the check
+ *   (no locked instruction on the enqueue path but the map's OR);
+ * - "labyrinth_strict": an atomic exchange of the state byte: of two
+ *   returns of one object, even racing, exactly one wins.
+ */
 #define LABYRINTH_MEMPOOL_OPS_NAME "labyrinth"
+#define LABYRINTH_MEMPOOL_OPS_NAME_STRICT "labyrinth_strict"
+
+#define LABYRINTH_MEMPOOL_MODE_DEFAULT 0u /**< ops "labyrinth" */
+#define LABYRINTH_MEMPOOL_MODE_STRICT 1u  /**< ops "labyrinth_strict" */
 
 /** Magic at the start of the shared header: "LABMPOOL". */
 #define LABYRINTH_MEMPOOL_MAGIC UINT64_C(0x4c4f4f504d42414c)
@@ -125,6 +141,7 @@ struct labyrinth_mempool_hdr {
 	/* Read-mostly: written by alloc and populate only. */
 	uint64_t magic;          /**< LABYRINTH_MEMPOOL_MAGIC */
 	uint32_t layout_version; /**< LABYRINTH_MEMPOOL_LAYOUT_VERSION */
+	uint32_t mode;           /**< LABYRINTH_MEMPOOL_MODE_* of the ops */
 	void **objs;             /**< index -> object, nb_objs entries used */
 	uint8_t *state;          /**< index -> OBJ_HELD / OBJ_FREE */
 	/** In the order populate made them (an index never changes). */
@@ -147,7 +164,8 @@ struct labyrinth_mempool_hdr {
 	int32_t socket_id;       /**< socket of this memzone */
 	/** rejects (summed) when the control path last logged them. */
 	uint64_t rejects_reported;
-	/** Ops name at ops_index in the primary: "labyrinth". */
+	/** Ops name at ops_index in the primary: "labyrinth" or
+	 * "labyrinth_strict". */
 	char ops_name[RTE_MEMPOOL_OPS_NAMESIZE];
 	/** Pool name, for dumps and telemetry. */
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
@@ -160,6 +178,24 @@ struct labyrinth_mempool_hdr {
 
 	/* Followed by the map words and objs[], cache-line aligned. */
 } __rte_cache_aligned;
+
+/**
+ * Mode of a labyrinth ops name.
+ *
+ * @return LABYRINTH_MEMPOOL_MODE_DEFAULT or _STRICT, or -1 when name is
+ *   NULL or not one of the driver's ops names.
+ */
+static inline int
+labyrinth_mempool_ops_mode(const char *name)
+{
+	if (name == NULL)
+		return -1;
+	if (strcmp(name, LABYRINTH_MEMPOOL_OPS_NAME) == 0)
+		return LABYRINTH_MEMPOOL_MODE_DEFAULT;
+	if (strcmp(name, LABYRINTH_MEMPOOL_OPS_NAME_STRICT) == 0)
+		return LABYRINTH_MEMPOOL_MODE_STRICT;
+	return -1;
+}
 
 /**
  * Name of the memzone holding a pool's shared header.

@@ -3,9 +3,11 @@
  */
 
 /*
- * The labyrinth mempool driver: an rte_mempool_ops adapter (ops name
- * "labyrinth") that tracks a pool's free objects in lib/labyrinth's atomic
- * map, one bit an object. No ring, no lock.
+ * The labyrinth mempool driver: an rte_mempool_ops adapter that tracks a
+ * pool's free objects in lib/labyrinth's atomic map, one bit an object.
+ * No ring, no lock. Two ops names, one code: "labyrinth" and
+ * "labyrinth_strict", which differ only in how a returned object's state
+ * byte goes from HELD to FREE (obj_set_free()).
  *
  * - dequeue: take budget from the map's counter (all or nothing, else
  *   -ENOBUFS with nothing taken), then claim bits starting at the calling
@@ -21,6 +23,7 @@
  *
  * Load it into any DPDK application with
  *   -d <path>/libmempool_labyrinth.so --mbuf-pool-ops-name=labyrinth
+ * (or =labyrinth_strict).
  * See docs/mempool-driver.md.
  */
 
@@ -127,16 +130,37 @@ obj_index(const struct labyrinth_mempool_hdr *h, const void *obj,
 
 /*
  * Mark a returned object free; false if it already was (a double return).
- * Relaxed exchange: the state only decides which of two returns of the
- * same object wins, and an RMW gives exactly one winner in any order; the
- * object's contents are published by the map bits (put release, claim
- * acquire), not by this byte.
+ * The object's contents are published by the map bits (put release, claim
+ * acquire), not by this byte, so every access to it is relaxed.
+ *
+ * strict (ops "labyrinth_strict"): a relaxed exchange; the RMW gives
+ * exactly one winner among any number of returns of the object, racing or
+ * not, and relaxed is enough because the byte only decides who wins.
+ *
+ * default (ops "labyrinth"): a relaxed load, a check and a relaxed store,
+ * no locked instruction. The load sees the HELD stored by the dequeue that
+ * handed the object out, or the FREE of an earlier return, whenever that
+ * store happens-before this call (the same thread, or whatever handed the
+ * object or the lcore over, e.g. rte_eal_wait_lcore): so a sequential
+ * double return is refused. Two returns racing on two lcores may both
+ * pass; labyrinth_map_put then still counts the object's bit once (the
+ * caller rejects the surplus) unless a claim takes it in between. Such a
+ * race is an application bug that default mode does not defend against.
  */
-static inline bool
-obj_set_free(struct labyrinth_mempool_hdr *h, uint32_t idx)
+static __rte_always_inline bool
+obj_set_free(struct labyrinth_mempool_hdr *h, uint32_t idx, bool strict)
 {
-	return lab_xchg(&h->state[idx], LABYRINTH_MEMPOOL_OBJ_FREE,
-		LAB_RELAXED) == LABYRINTH_MEMPOOL_OBJ_HELD;
+	uint8_t *st = &h->state[idx];
+
+	if (strict)
+		return lab_xchg(st, LABYRINTH_MEMPOOL_OBJ_FREE, LAB_RELAXED) ==
+			LABYRINTH_MEMPOOL_OBJ_HELD;
+	/* Relaxed: see above. */
+	if (unlikely(lab_load(st, LAB_RELAXED) != LABYRINTH_MEMPOOL_OBJ_HELD))
+		return false;
+	/* Relaxed: see above. */
+	lab_store(st, LABYRINTH_MEMPOOL_OBJ_FREE, LAB_RELAXED);
+	return true;
 }
 
 /*
@@ -175,11 +199,25 @@ report_bad_pool(void)
 			n, n - old);
 }
 
+/* A labyrinth header of this layout (any mode). */
 static inline bool
 hdr_ok(const struct labyrinth_mempool_hdr *h)
 {
 	return likely(h != NULL && h->magic == LABYRINTH_MEMPOOL_MAGIC &&
 			h->layout_version == LABYRINTH_MEMPOOL_LAYOUT_VERSION);
+}
+
+/*
+ * A labyrinth header of this layout and of the mode of the ops called:
+ * a pool set up by the other ops of this driver is refused too, since it
+ * means this process's ops table disagrees with the primary's.
+ */
+static __rte_always_inline bool
+hdr_ok_mode(const struct labyrinth_mempool_hdr *h, bool strict)
+{
+	return hdr_ok(h) && likely(h->mode == (strict ?
+			LABYRINTH_MEMPOOL_MODE_STRICT :
+			LABYRINTH_MEMPOOL_MODE_DEFAULT));
 }
 
 /*
@@ -192,9 +230,9 @@ hdr_ok(const struct labyrinth_mempool_hdr *h)
  * not ours) or -EALREADY (some object was already free); the other objects
  * of the call are accepted either way.
  */
-static int
-labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
-		unsigned int n)
+static __rte_always_inline int
+mp_enqueue(struct rte_mempool *mp, void * const *obj_table, unsigned int n,
+		bool strict)
 {
 	struct labyrinth_mempool_hdr *h = mp->pool_data;
 	unsigned int lcore_id = rte_lcore_id();
@@ -202,7 +240,7 @@ labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
 	unsigned int done, i, lim, cnt, foreign = 0, doubles = 0;
 	uint32_t idx[BATCH], newly, put = 0;
 
-	if (unlikely(!hdr_ok(h)))
+	if (unlikely(!hdr_ok_mode(h, strict)))
 		return bad_pool();
 	lc = lcore_slot(h, lcore_id);
 	for (done = 0; done < n; done += lim) {
@@ -212,15 +250,16 @@ labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
 			if (unlikely(!obj_index(h, obj_table[done + i],
 					&idx[cnt])))
 				foreign++;
-			else if (likely(obj_set_free(h, idx[cnt])))
+			else if (likely(obj_set_free(h, idx[cnt], strict)))
 				cnt++;
 			else
 				doubles++;
 		}
 		newly = labyrinth_map_put(&h->map, idx, cnt);
-		/* obj_set_free() let each object in once, so newly == cnt
-		 * unless the map and the states disagree (a bug or a
-		 * corrupted header): the surplus is rejected. */
+		/* newly == cnt unless a bit was set already: in default
+		 * mode, another lcore's racing return of the same object
+		 * (see obj_set_free()); else a bug or a corrupted header.
+		 * The surplus is rejected. */
 		doubles += cnt - newly;
 		put += newly;
 	}
@@ -235,6 +274,20 @@ labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
 	if (foreign != 0)
 		slot_count(&lc->rejects_foreign, lcore_id, foreign);
 	return foreign != 0 ? -EINVAL : -EALREADY;
+}
+
+static int
+labyrinth_mp_enqueue(struct rte_mempool *mp, void * const *obj_table,
+		unsigned int n)
+{
+	return mp_enqueue(mp, obj_table, n, false);
+}
+
+static int
+labyrinth_mp_enqueue_strict(struct rte_mempool *mp, void * const *obj_table,
+		unsigned int n)
+{
+	return mp_enqueue(mp, obj_table, n, true);
 }
 
 /*
@@ -266,8 +319,9 @@ undo_claims(struct labyrinth_mempool_hdr *h, void * const *obj_table,
 	labyrinth_map_unreserve(&h->map, n);
 }
 
-static int
-labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
+static __rte_always_inline int
+mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n,
+		bool strict)
 {
 	struct labyrinth_mempool_hdr *h = mp->pool_data;
 	unsigned int lcore_id = rte_lcore_id();
@@ -275,7 +329,7 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 	uint32_t idx[BATCH], hint;
 	unsigned int done, i, want, got;
 
-	if (unlikely(!hdr_ok(h)))
+	if (unlikely(!hdr_ok_mode(h, strict)))
 		return bad_pool();
 	lc = lcore_slot(h, lcore_id);
 	/* All or nothing: take the budget of n first. */
@@ -310,23 +364,48 @@ labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
 	return 0;
 }
 
+static int
+labyrinth_mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n)
+{
+	return mp_dequeue(mp, obj_table, n, false);
+}
+
+static int
+labyrinth_mp_dequeue_strict(struct rte_mempool *mp, void **obj_table,
+		unsigned int n)
+{
+	return mp_dequeue(mp, obj_table, n, true);
+}
+
 /*
  * Free objects: the map's budget, read relaxed (a statistic). Exact when
  * the pool is quiet; while it is not, a dequeue that takes budget and then
  * undoes it may make it under-report for a moment, never over-report
  * (returns set their bits before they add budget).
  */
-static unsigned int
-labyrinth_mp_get_count(const struct rte_mempool *mp)
+static __rte_always_inline unsigned int
+mp_get_count(const struct rte_mempool *mp, bool strict)
 {
 	const struct labyrinth_mempool_hdr *h = mp->pool_data;
 	int64_t avail;
 
-	if (!hdr_ok(h))
+	if (!hdr_ok_mode(h, strict))
 		return 0;
 	/* Statistic: relaxed, see the comment above. */
 	avail = lab_load(&h->map.avail, LAB_RELAXED);
 	return avail > 0 ? (unsigned int)avail : 0;
+}
+
+static unsigned int
+labyrinth_mp_get_count(const struct rte_mempool *mp)
+{
+	return mp_get_count(mp, false);
+}
+
+static unsigned int
+labyrinth_mp_get_count_strict(const struct rte_mempool *mp)
+{
+	return mp_get_count(mp, true);
 }
 
 /*
@@ -366,13 +445,17 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	size_t words_sz, objs_sz, state_sz, chunks_sz, pg_sz, total;
 	uint32_t max_chunks, pg_cap, stride;
 	unsigned int i, nb_slots = RTE_MAX_LCORE + 1;
-	int socket_id, ret;
+	int socket_id, ret, mode;
 
 	if (mp->size == 0 || mp->size > MAX_OBJS) {
 		MPL_LOG(ERR, "mempool %s: %u objects: the labyrinth driver "
 			"takes 1 .. %u", mp->name, mp->size, MAX_OBJS);
 		return -EINVAL;
 	}
+	mode = labyrinth_mempool_ops_mode(
+			rte_mempool_get_ops(mp->ops_index)->name);
+	if (mode < 0)
+		return -EINVAL; /* not called through our ops */
 	ret = labyrinth_mempool_mz_name(mz_name, sizeof(mz_name), mp);
 	if (ret != 0)
 		return ret;
@@ -437,6 +520,7 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 				h->map.nb_words / nb_slots);
 	/* Last: the magic makes the header valid. Nobody can see pool_data
 	 * before alloc returns, so ordering is the mempool library's. */
+	h->mode = (uint32_t)mode;
 	h->layout_version = LABYRINTH_MEMPOOL_LAYOUT_VERSION;
 	h->magic = LABYRINTH_MEMPOOL_MAGIC;
 	mp->pool_data = h;
@@ -753,6 +837,7 @@ labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
 	return ret;
 }
 
+/* The two modes share everything but the data path's state transition. */
 static const struct rte_mempool_ops ops_labyrinth = {
 	.name = LABYRINTH_MEMPOOL_OPS_NAME,
 	.alloc = labyrinth_mp_alloc,
@@ -763,21 +848,50 @@ static const struct rte_mempool_ops ops_labyrinth = {
 	.populate = labyrinth_mp_populate,
 };
 
+static const struct rte_mempool_ops ops_labyrinth_strict = {
+	.name = LABYRINTH_MEMPOOL_OPS_NAME_STRICT,
+	.alloc = labyrinth_mp_alloc,
+	.free = labyrinth_mp_free,
+	.enqueue = labyrinth_mp_enqueue_strict,
+	.dequeue = labyrinth_mp_dequeue_strict,
+	.get_count = labyrinth_mp_get_count_strict,
+	.populate = labyrinth_mp_populate,
+};
+
 RTE_MEMPOOL_REGISTER_OPS(ops_labyrinth);
+RTE_MEMPOOL_REGISTER_OPS(ops_labyrinth_strict);
 
 /* Telemetry: /labyrinth/mempools and /labyrinth/mempool,<pool>. */
 
+/*
+ * The header of a pool this process serves with one of our ops, or NULL:
+ * ops_index names our ops here, and pool_data is a header of theirs.
+ */
 static struct labyrinth_mempool_hdr *
 pool_hdr(const struct rte_mempool *mp)
 {
 	struct labyrinth_mempool_hdr *h = mp->pool_data;
+	int mode;
 
-	if ((unsigned int)mp->ops_index >= rte_mempool_ops_table.num_ops ||
-			strcmp(rte_mempool_get_ops(mp->ops_index)->name,
-				LABYRINTH_MEMPOOL_OPS_NAME) != 0 ||
-			!hdr_ok(h))
+	if (mp->ops_index < 0 ||
+			(unsigned int)mp->ops_index >=
+			rte_mempool_ops_table.num_ops)
+		return NULL;
+	mode = labyrinth_mempool_ops_mode(
+			rte_mempool_get_ops(mp->ops_index)->name);
+	if (mode < 0 || !hdr_ok(h) || h->mode != (uint32_t)mode)
 		return NULL;
 	return h;
+}
+
+/* Whether this process serves the pool with one of our ops. */
+static bool
+ours_here(const struct rte_mempool *mp)
+{
+	return mp->ops_index >= 0 &&
+		(unsigned int)mp->ops_index < rte_mempool_ops_table.num_ops &&
+		labyrinth_mempool_ops_mode(
+			rte_mempool_get_ops(mp->ops_index)->name) >= 0;
 }
 
 static void
@@ -812,13 +926,17 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 		return -EINVAL;
 	h = pool_hdr(mp);
 	if (h == NULL) {
-		report_bad_pool();
+		if (ours_here(mp))
+			report_bad_pool();
 		return -EINVAL;
 	}
 	sum_counters(h, &c);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "name", mp->name);
 	rte_tel_data_add_dict_string(d, "ops_name", h->ops_name);
+	rte_tel_data_add_dict_string(d, "mode",
+			h->mode == LABYRINTH_MEMPOOL_MODE_STRICT ? "strict" :
+			"default");
 	rte_tel_data_add_dict_int(d, "socket_id", h->socket_id);
 	rte_tel_data_add_dict_u64(d, "size", h->size);
 	/* Relaxed: written once per object by populate. */

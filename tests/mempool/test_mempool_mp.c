@@ -4,18 +4,25 @@
 
 /*
  * Multi-process guard (DPDK bugzilla 1073). The primary loads
- * "-d labyrinth -d lt_dummy" and creates one pool on each of those ops and
- * one on ring_mp_mc. It then starts itself twice as a secondary:
- * - with the same -d order: labyrinth_mempool_check() accepts every pool and
- *   the labyrinth pool works from the secondary;
- * - with the opposite order, so that each of the two indices names the
- *   other driver: labyrinth_mempool_check() refuses both with -EXDEV and
- *   accepts the ring pool; and a get on the lt_dummy pool, which this
- *   process would serve with the labyrinth driver, fails instead of
- *   crashing (the driver checks its header's magic).
- * The other direction (the labyrinth pool served by lt_dummy's callbacks)
+ * "-d lt_dummy -d labyrinth" (the labyrinth plugin registers two ops,
+ * "labyrinth" and then "labyrinth_strict") and creates one pool on each of
+ * lt_dummy, labyrinth and ring_mp_mc, and one on labyrinth_strict. It then
+ * starts itself twice as a secondary:
+ * - with the same -d order: labyrinth_mempool_check() accepts the pools and
+ *   the labyrinth pools work from the secondary;
+ * - with the opposite order, so that the lt_dummy pool's index names
+ *   "labyrinth" and the labyrinth pool's names "labyrinth_strict":
+ *   labyrinth_mempool_check() refuses both with -EXDEV and accepts the ring
+ *   pool; and a get on either, served by the wrong callbacks of our driver,
+ *   fails instead of crashing (the driver checks its header's magic and
+ *   mode).
+ * The other direction (a labyrinth pool served by lt_dummy's callbacks)
  * cannot be protected by our code, which does not run: that is what the
  * check is for.
+ *
+ * labyrinth_mempool_check() (lib/labyrinth/labyrinth_mempool.c) compares
+ * the local ops name with "labyrinth" only, so it is not run on the
+ * labyrinth_strict pool here.
  *
  * Needs hugepages (secondary processes cannot attach to --no-huge memory):
  * exits 77 without them.
@@ -71,16 +78,19 @@ ops_index(const char *name)
 static int
 secondary(const char *mode)
 {
-	struct rte_mempool *lab, *dummy, *ring;
+	struct rte_mempool *lab, *strict, *dummy, *ring;
 	void *objs[10];
 	int same = strcmp(mode, "same") == 0;
 
-	printf("secondary (%s): labyrinth ops at %d, lt_dummy at %d\n", mode,
-		ops_index("labyrinth"), ops_index("lt_dummy"));
+	printf("secondary (%s): labyrinth ops at %d, labyrinth_strict at %d, "
+		"lt_dummy at %d\n", mode, ops_index("labyrinth"),
+		ops_index("labyrinth_strict"), ops_index("lt_dummy"));
 	lab = rte_mempool_lookup("mp_lab");
+	strict = rte_mempool_lookup("mp_strict");
 	dummy = rte_mempool_lookup("mp_dummy");
 	ring = rte_mempool_lookup("mp_ring");
-	LT_ASSERT(lab != NULL && dummy != NULL && ring != NULL, "lookup");
+	LT_ASSERT(lab != NULL && strict != NULL && dummy != NULL &&
+		ring != NULL, "lookup");
 	LT_ASSERT_EQ(labyrinth_mempool_check(ring), 0, "ring pool");
 	if (same) {
 		LT_ASSERT_EQ(labyrinth_mempool_check(lab), 0, "labyrinth pool");
@@ -89,13 +99,24 @@ secondary(const char *mode)
 			"get from the secondary");
 		rte_mempool_put_bulk(lab, objs, RTE_DIM(objs));
 		LT_ASSERT_EQ(rte_mempool_avail_count(lab), NB_OBJS, "count");
+		LT_ASSERT(rte_mempool_get_bulk(strict, objs, RTE_DIM(objs)) ==
+			0, "get from the secondary (strict)");
+		rte_mempool_put_bulk(strict, objs, RTE_DIM(objs));
+		LT_ASSERT_EQ(rte_mempool_avail_count(strict), NB_OBJS,
+			"count (strict)");
 	} else {
+		LT_ASSERT(strcmp(rte_mempool_get_ops(dummy->ops_index)->name,
+			"labyrinth") == 0 &&
+			strcmp(rte_mempool_get_ops(lab->ops_index)->name,
+			"labyrinth_strict") == 0, "indices swapped as planned");
 		LT_ASSERT_EQ(labyrinth_mempool_check(lab), -EXDEV,
-			"labyrinth pool, other driver here");
+			"labyrinth pool, labyrinth_strict ops here");
 		LT_ASSERT_EQ(labyrinth_mempool_check(dummy), -EXDEV,
 			"dummy pool, labyrinth driver here");
 		LT_ASSERT(rte_mempool_get(dummy, &objs[0]) != 0,
 			"labyrinth callbacks on a foreign pool refuse");
+		LT_ASSERT(rte_mempool_get(lab, &objs[0]) != 0,
+			"labyrinth_strict callbacks on a default pool refuse");
 	}
 	printf("secondary (%s): ok\n", mode);
 	return 0;
@@ -140,29 +161,37 @@ spawn(const char *exe, const char *d1, const char *d2, const char *mode)
 static int
 primary(const char *exe, const char *dlab, const char *ddummy)
 {
-	struct rte_mempool *lab, *dummy, *ring;
+	struct rte_mempool *lab, *strict, *dummy, *ring;
 	int rc;
 
-	printf("primary: labyrinth ops at %d, lt_dummy at %d\n",
-		ops_index("labyrinth"), ops_index("lt_dummy"));
-	LT_ASSERT(ops_index("labyrinth") >= 0 && ops_index("lt_dummy") >= 0,
-		"both plugins loaded");
+	printf("primary: labyrinth ops at %d, labyrinth_strict at %d, "
+		"lt_dummy at %d\n", ops_index("labyrinth"),
+		ops_index("labyrinth_strict"), ops_index("lt_dummy"));
+	LT_ASSERT(ops_index("labyrinth") >= 0 &&
+		ops_index("labyrinth_strict") == ops_index("labyrinth") + 1 &&
+		ops_index("lt_dummy") >= 0, "both plugins loaded");
 	lab = make_pool("mp_lab", "labyrinth");
+	strict = make_pool("mp_strict", "labyrinth_strict");
 	dummy = make_pool("mp_dummy", "lt_dummy");
 	ring = make_pool("mp_ring", "ring_mp_mc");
-	LT_ASSERT(lab != NULL && dummy != NULL && ring != NULL, "pools");
+	LT_ASSERT(lab != NULL && strict != NULL && dummy != NULL &&
+		ring != NULL, "pools");
 	LT_ASSERT_EQ(labyrinth_mempool_check(lab), 0, "primary, labyrinth");
 	LT_ASSERT_EQ(labyrinth_mempool_check(dummy), 0, "primary, dummy");
 	LT_ASSERT_EQ(labyrinth_mempool_check(ring), 0, "primary, ring");
 
-	rc = spawn(exe, dlab, ddummy, "same");
+	rc = spawn(exe, ddummy, dlab, "same");
 	LT_ASSERT_EQ(rc, 0, "secondary with the same -d order");
-	rc = spawn(exe, ddummy, dlab, "reversed");
+	rc = spawn(exe, dlab, ddummy, "reversed");
 	LT_ASSERT_EQ(rc, 0, "secondary with the other -d order");
 
 	LT_ASSERT_EQ(rte_mempool_avail_count(lab), NB_OBJS, "lab pool intact");
 	LT_ASSERT(mt_audit(lab) == 0, "audit");
+	LT_ASSERT_EQ(rte_mempool_avail_count(strict), NB_OBJS,
+		"strict pool intact");
+	LT_ASSERT(mt_audit(strict) == 0, "audit (strict)");
 	rte_mempool_free(lab);
+	rte_mempool_free(strict);
 	rte_mempool_free(dummy);
 	rte_mempool_free(ring);
 	return 0;
@@ -214,9 +243,9 @@ main(int argc, char **argv)
 			prefix = argv[i] + 14;
 	}
 	args[n++] = (char *)(uintptr_t)"-d";
-	args[n++] = (char *)(uintptr_t)dlab;
-	args[n++] = (char *)(uintptr_t)"-d";
 	args[n++] = (char *)(uintptr_t)ddummy;
+	args[n++] = (char *)(uintptr_t)"-d";
+	args[n++] = (char *)(uintptr_t)dlab;
 	args[n] = NULL;
 	if (rte_eal_init(n, args) < 0) {
 		printf("rte_eal_init failed: %s\n", rte_strerror(rte_errno));

@@ -36,6 +36,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_cycles.h>
 #include <rte_mempool.h>
 #include <rte_memzone.h>
 #include <rte_pause.h>
@@ -639,6 +640,7 @@ test_strict_race(void)
 	unsigned int worker = rte_get_next_lcore(-1, 1, 0);
 	unsigned int main_won = 0, worker_won = 0;
 	struct mt_counters c0, c1;
+	uint64_t t0, delay = 0;
 	uint32_t r;
 	int mine;
 
@@ -656,6 +658,12 @@ test_strict_race(void)
 			break;
 		/* Release: publishes race_obj; pairs with the worker. */
 		__atomic_store_n(&race_go, r, __ATOMIC_RELEASE);
+		/* Wait about as long as the worker takes to see go, so that
+		 * the two returns collide: a delay tuned to either lcore
+		 * winning half of the rounds. */
+		t0 = rte_rdtsc();
+		while (rte_rdtsc() - t0 < delay)
+			rte_pause();
 		mine = rte_mempool_ops_enqueue_bulk(race_mp, &race_obj, 1);
 		/* Acquire: pairs with the worker's release of done. */
 		while (__atomic_load_n(&race_done, __ATOMIC_ACQUIRE) != r)
@@ -666,10 +674,13 @@ test_strict_race(void)
 				race_res);
 			break;
 		}
-		if (mine == 0)
+		if (mine == 0) {
 			main_won++;
-		else
+			delay += 16;
+		} else {
 			worker_won++;
+			delay -= RTE_MIN(delay, (uint64_t)16);
+		}
 		if (rte_mempool_avail_count(race_mp) != RACE_N) {
 			printf("round %u: count %u\n", r,
 				rte_mempool_avail_count(race_mp));
@@ -688,8 +699,8 @@ test_strict_race(void)
 		return -1;
 	}
 	LT_ASSERT_EQ(rte_eal_wait_lcore(worker), 0, "worker");
-	printf("%u rounds: main lcore won %u, worker %u\n", RACE_ROUNDS,
-		main_won, worker_won);
+	printf("%u rounds: main lcore won %u, worker %u (delay %" PRIu64
+		" cycles)\n", RACE_ROUNDS, main_won, worker_won, delay);
 	mt_counters(race_mp, &c1);
 	LT_ASSERT_EQ(c1.rejects - c0.rejects, RACE_ROUNDS,
 		"one rejected return a round");

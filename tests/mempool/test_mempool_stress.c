@@ -13,7 +13,9 @@
  * structure must audit clean, and the main lcore must be able to get every
  * object exactly once.
  *
- * Application arguments (after --): [cache_size [total_ops [seed]]].
+ * Application arguments (after --):
+ *   [cache_size [ops_name [total_ops [seed]]]]
+ * (ops_name "labyrinth" by default, or "labyrinth_strict").
  */
 
 #include <inttypes.h>
@@ -155,6 +157,7 @@ init_obj(struct rte_mempool *pool __rte_unused, void *arg __rte_unused,
 int
 main(int argc, char **argv)
 {
+	const char *ops = LABYRINTH_MEMPOOL_OPS_NAME;
 	unsigned int cache = 0, lcore, nb_lcores, i;
 	uint64_t total = 10 * 1000 * 1000, seed, t0, errors = 0;
 	uint64_t gets = 0, puts = 0, fails = 0;
@@ -167,11 +170,13 @@ main(int argc, char **argv)
 	if (argc > 1)
 		cache = (unsigned int)strtoul(argv[1], NULL, 0);
 	if (argc > 2)
-		total = strtoull(argv[2], NULL, 0);
-	seed = argc > 3 ? strtoull(argv[3], NULL, 0) : rte_rdtsc();
+		ops = argv[2];
+	if (argc > 3)
+		total = strtoull(argv[3], NULL, 0);
+	seed = argc > 4 ? strtoull(argv[4], NULL, 0) : rte_rdtsc();
 	nb_lcores = rte_lcore_count();
-	printf("stress: %u lcores, cache %u, %" PRIu64 " operations, seed %"
-		PRIu64 "\n", nb_lcores, cache, total, seed);
+	printf("stress: ops %s, %u lcores, cache %u, %" PRIu64 " operations, "
+		"seed %" PRIu64 "\n", ops, nb_lcores, cache, total, seed);
 	if (nb_lcores < 2) {
 		printf("needs at least 2 lcores\n");
 		return LT_SKIP;
@@ -179,8 +184,7 @@ main(int argc, char **argv)
 
 	mp = rte_mempool_create_empty("stress", POOL_SIZE, ELT_SIZE, cache, 0,
 			SOCKET_ID_ANY, 0);
-	if (mp == NULL || rte_mempool_set_ops_byname(mp,
-			LABYRINTH_MEMPOOL_OPS_NAME, NULL) != 0 ||
+	if (mp == NULL || rte_mempool_set_ops_byname(mp, ops, NULL) != 0 ||
 			rte_mempool_populate_default(mp) != POOL_SIZE) {
 		printf("cannot create the pool\n");
 		return 1;
