@@ -86,7 +86,10 @@ def hugepages_usable():
 def run_one(args, env, dargs, ops, mbcache):
     """One testpmd run; returns forwarded Mpps (sum of Rx-pps of both
     ports over the measurement window)."""
-    eal = ["-l", args.lcores, "--no-pci", "--file-prefix=lab_bench",
+    # A prefix of our own: another DPDK primary on this machine (a test,
+    # a CI run of another clone) must not make EAL refuse to start.
+    eal = ["-l", args.lcores, "--no-pci",
+           "--file-prefix=lab_bench_%d" % os.getpid(),
            "--vdev", "net_null0", "--vdev", "net_null1",
            "--mbuf-pool-ops-name=" + ops] + dargs
     if hugepages_usable():
