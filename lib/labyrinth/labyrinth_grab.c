@@ -520,6 +520,25 @@ alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
 	return lc->base + ((uintptr_t)idx << lc->page_shift);
 }
 
+/*
+ * The owner record of an order-0 page lc grabs from its cache. Strict pools
+ * move the generation on (the record is read first); default pools, which
+ * do not arbitrate racing frees, need no generation and just store.
+ */
+static __rte_always_inline void
+record_grab(uint64_t *r, const struct lab_lcore *lc, uint32_t stamp)
+{
+	const uint64_t head = LAB_PG_HEAD | lc->owner_bits;
+
+	if (unlikely(lc->strict))
+		/* Relaxed load and store: see mark_held(). */
+		lab_store(r, lab_meta_next(lab_load(r, LAB_RELAXED), head,
+				stamp), LAB_RELAXED);
+	else
+		/* Relaxed: see mark_held(). */
+		lab_store(r, head | ((uint64_t)stamp << 32), LAB_RELAXED);
+}
+
 static __rte_always_inline void *
 alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
 {
@@ -527,7 +546,7 @@ alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
 	uint64_t *r;
 	void *p;
 
-	if (unlikely(!lc->fast))
+	if (unlikely(lc->span == 0))
 		return NULL;
 	/* Relaxed: a counter snapshot (see above_min()). */
 	if (unlikely(len == 0 || lab_load(lc->avail, LAB_RELAXED) +
@@ -538,9 +557,7 @@ alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
 	/* Relaxed: single writer, see cache_refill(). */
 	lab_store(&lc->len, len, LAB_RELAXED);
 	r = &lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >> lc->page_shift];
-	/* Relaxed: see mark_held(). */
-	lab_store(r, lab_meta_next(lab_load(r, LAB_RELAXED),
-			LAB_PG_HEAD | lc->owner_bits, lab_now()), LAB_RELAXED);
+	record_grab(r, lc, lab_now());
 	lab_counter_add(&lc->cnt.alloc_ok, 1);
 	return p;
 }
@@ -713,8 +730,7 @@ free_fast_nocache(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 	uint32_t idx;
 	int ret;
 
-	if (unlikely(off >= lc->span ||
-			(off & ((UINT64_C(1) << lc->page_shift) - 1)) != 0))
+	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0))
 		return 0;
 	idx = (uint32_t)(off >> lc->page_shift);
 	ret = release_record(lc->strict, lc->meta, idx, 0);
@@ -743,11 +759,9 @@ free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 	uint32_t len = lc->len;
 	int ret;
 
-	if (unlikely(!lc->fast || off >= lc->span ||
-			(off & ((UINT64_C(1) << lc->page_shift) - 1)) != 0 ||
+	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0 ||
 			len >= lc->size))
-		return lc->fast && lc->size == 0 ?
-			free_fast_nocache(lab, lc, page) : 0;
+		return lc->size == 0 ? free_fast_nocache(lab, lc, page) : 0;
 	ret = release_record(lc->strict, lc->meta,
 			(uint32_t)(off >> lc->page_shift), 0);
 	if (unlikely(ret != 0))
@@ -800,19 +814,15 @@ static __rte_always_inline void
 bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
 		uint32_t len, uint32_t stamp)
 {
-	const uint64_t head = LAB_PG_HEAD | lc->owner_bits;
 	void * const *top = &lc->cache[len - 1];
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		void *p = top[-(ptrdiff_t)i];
-		uint64_t *r = &lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >>
-			lc->page_shift];
 
 		pages[i] = p;
-		/* Relaxed: see mark_held(). */
-		lab_store(r, lab_meta_next(lab_load(r, LAB_RELAXED), head,
-				stamp), LAB_RELAXED);
+		record_grab(&lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >>
+			lc->page_shift], lc, stamp);
 	}
 }
 
@@ -845,7 +855,7 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 		/* Taking n must leave the zone at or above min (see
 		 * above_min()); otherwise the one-by-one path decides. */
 		if (likely(len >= n && above_min(zn, len - n + 1))) {
-			if (likely(lc->fast))
+			if (likely(lc->span != 0))
 				bulk_from_cache(lc, pages, n, len, stamp);
 			else
 				for (i = 0; i < n; i++) {
@@ -901,7 +911,7 @@ static __rte_always_inline unsigned int
 bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
 		unsigned int *ok)
 {
-	const uint64_t mask = (UINT64_C(1) << lc->page_shift) - 1;
+	const uint64_t mask = lc->page_mask;
 	uint32_t len = lc->len, bad = 0;
 	unsigned int i;
 
@@ -949,7 +959,7 @@ labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
 	if (unlikely(!lab_live(lab) || pages == NULL))
 		return 0;
 	lc = my_lcore(lab);
-	if (likely(lc != NULL && lc->fast && lc->size != 0))
+	if (likely(lc != NULL && lc->span != 0 && lc->size != 0))
 		i = bulk_to_cache(lc, pages, n, &ok);
 	else
 		i = 0;

@@ -50,8 +50,8 @@ labyrinth_mempool_check(const struct rte_mempool *mp)
 	if (mp == NULL)
 		return -EINVAL;
 	here = local_ops_name(mp);
-	ours_here = here != NULL &&
-		strcmp(here, LABYRINTH_MEMPOOL_OPS_NAME) == 0;
+	/* Either of the driver's ops ("labyrinth", "labyrinth_strict"). */
+	ours_here = labyrinth_mempool_ops_mode(here) >= 0;
 
 	/* Not populated yet: the driver has set nothing up to disagree with. */
 	if ((mp->flags & RTE_MEMPOOL_F_POOL_CREATED) == 0)
@@ -73,10 +73,11 @@ labyrinth_mempool_check(const struct rte_mempool *mp)
 			"process, but the pool was not set up by the labyrinth "
 			"driver: this process loaded its -d plugins in another "
 			"order than the primary (DPDK bugzilla 1073)",
-			mp->name, mp->ops_index, LABYRINTH_MEMPOOL_OPS_NAME);
+			mp->name, mp->ops_index, here);
 		return -EXDEV;
 	}
-	if (!ours_here || h->ops_index != mp->ops_index) {
+	if (!ours_here || h->ops_index != mp->ops_index ||
+			strcmp(h->ops_name, here) != 0) {
 		LABYRINTH_LOG(ERR, "mempool %s: the primary serves it with ops "
 			"\"%s\" at index %d, but index %d is \"%s\" in this "
 			"process: load the -d plugins in the same order as the "

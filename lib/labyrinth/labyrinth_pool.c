@@ -510,14 +510,15 @@ labyrinth_create(const struct labyrinth_conf *conf)
 		lc->cache = (void **)(lc + 1);
 		/* The fast paths' copy of what they need (one cache line). */
 		lc->base = zn->lo;
-		lc->span = (uint64_t)(zn->hi - zn->lo);
+		lc->span = !lc->remote && zn->nb_segs == 1 &&
+			!(conf->flags & LABYRINTH_F_DEBUG) ?
+			(uint64_t)(zn->hi - zn->lo) : 0;
 		lc->meta = zn->meta;
 		lc->avail = &zn->map.avail;
-		lc->reserve = zn->reserve;
-		lc->page_shift = lab->page_shift;
+		lc->reserve = (int32_t)zn->reserve;
+		lc->page_mask = lab->page_size - 1;
+		lc->page_shift = (uint8_t)lab->page_shift;
 		lc->owner_bits = (uint16_t)(lcore << LAB_META_OWNER_SHIFT);
-		lc->fast = !lc->remote && zn->nb_segs == 1 &&
-			!(conf->flags & LABYRINTH_F_DEBUG);
 		lc->strict = (conf->flags & LABYRINTH_F_STRICT) != 0;
 		lab->lcore[lcore] = lc;
 		cursor += lc_sz;

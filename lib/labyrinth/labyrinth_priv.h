@@ -153,16 +153,18 @@ struct lab_lcore {
 	uint32_t size;               /**< cache capacity (conf.cache_size) */
 	void **cache;                /**< size entries, in the same memzone */
 	char *base;                  /**< first page byte of the local zone */
-	uint64_t span;               /**< bytes of pages of the local zone */
+	uint64_t span;               /**< bytes of pages of the local zone; 0
+				      *   when the fast paths may not serve
+				      *   this lcore (local zone not on its
+				      *   socket, several memzones, or
+				      *   LABYRINTH_F_DEBUG) */
 	uint64_t *meta;              /**< the local zone's owner records */
 	const int64_t *avail;        /**< the local zone's budget counter */
-	int64_t reserve;             /**< the local zone's min watermark */
-	uint32_t page_shift;
-	uint16_t owner_bits;         /**< lcore id, shifted into a record */
-	bool fast;                   /**< cached fast paths allowed: local
-				      *   zone on our socket, one memzone,
-				      *   no LABYRINTH_F_DEBUG */
+	int32_t reserve;             /**< the local zone's min watermark */
+	uint32_t page_mask;          /**< page size - 1 */
+	uint8_t page_shift;
 	bool strict;                 /**< LABYRINTH_F_STRICT */
+	uint16_t owner_bits;         /**< lcore id, shifted into a record */
 	/* Slow path. */
 	uint32_t hint;               /**< map word where the next search starts */
 	uint32_t tokens;             /**< cache-less mode: budget taken from the

@@ -135,7 +135,9 @@ def run_tap(args):
     ping = shutil.which("ping")
     if not ip or not ping:
         skip("needs ip (iproute2) and ping")
-    ns = ["lt_mp_ns0", "lt_mp_ns1"]
+    # Names of our own: another run of this test (another clone on this
+    # machine) must not share the namespaces.
+    ns = ["lt_mp_ns0_%d" % os.getpid(), "lt_mp_ns1_%d" % os.getpid()]
     ifs = ["ltmp_tap0", "ltmp_tap1"]
     addrs = ["10.99.0.1/24", "10.99.0.2/24"]
     for n in ns:  # leftovers of an interrupted run of this test only
