@@ -138,7 +138,8 @@ def run_tap(args):
     # Names of our own: another run of this test (another clone on this
     # machine) must not share the namespaces.
     ns = ["lt_mp_ns0_%d" % os.getpid(), "lt_mp_ns1_%d" % os.getpid()]
-    ifs = ["ltmp_tap0", "ltmp_tap1"]
+    ifs = ["ltmp%d_0" % (os.getpid() % 100000),
+           "ltmp%d_1" % (os.getpid() % 100000)]  # at most 15 characters
     addrs = ["10.99.0.1/24", "10.99.0.2/24"]
     for n in ns:  # leftovers of an interrupted run of this test only
         sh([ip, "netns", "del", n], check=False)
