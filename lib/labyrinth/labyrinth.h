@@ -458,9 +458,40 @@ int labyrinth_stats_get(const struct labyrinth *lab,
 		struct labyrinth_stats *stats);
 
 /**
+ * Give back every page an lcore of a dead process held.
+ *
+ * A process killed while it holds pages (SIGKILL, a crash) leaves them
+ * held for ever: their owner records name its lcores. Once the caller
+ * knows that the process owning lcore_id is dead, this returns to the map
+ * every block whose owner is lcore_id, and the pages in that lcore's
+ * cache and its tokens if it had a slot, so that labyrinth_audit() is
+ * clean again. How an application knows a process is dead is its own
+ * business: for example a pidfd (pidfd_open() then poll() for POLLIN), the
+ * parent's waitpid(), or a rte_mp request to the secondary that times out.
+ * The lcore must not be used again by anybody while this runs.
+ *
+ * Thread safety: control path, MT-safe with grabs and frees of other
+ * lcores. Blocks the dead lcore handed to live ones and that those free
+ * concurrently are arbitrated (one CAS each), but in default pools such a
+ * free racing the reclaim is undefined, as any racing double free is.
+ * O(pages): it scans every owner record.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param lcore_id
+ *   The dead lcore's id.
+ * @return
+ *   The number of pages given back (0 if it held none); -EINVAL if lab
+ *   is not a live labyrinth or lcore_id >= RTE_MAX_LCORE; -EBUSY if
+ *   lcore_id is an enabled lcore of the calling process (it is not dead).
+ */
+int64_t labyrinth_reclaim_lcore(struct labyrinth *lab, unsigned int lcore_id);
+
+/**
  * Check that map, caches, owner records and counters agree: every page is
  * exactly one of free in the map, in one lcore cache, or held (head or
- * tail of a block); the free counters match the map bits.
+ * tail of a block); the free counters match the map bits; grabs - frees
+ * == held blocks.
  *
  * Thread safety: only meaningful when the labyrinth is quiet (no grab or
  * free in flight); never modifies anything.

@@ -285,7 +285,7 @@ cache_flush_n(struct labyrinth *lab, struct lab_lcore *lc, uint32_t n)
 }
 
 /* Give all of lc's cached pages and tokens back to its zone's map. */
-static void
+void
 lab_cache_drain(struct labyrinth *lab, struct lab_lcore *lc)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];

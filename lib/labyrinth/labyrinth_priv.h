@@ -234,6 +234,13 @@ lab_live(const struct labyrinth *lab)
 }
 int lab_topology_socket_of_lcore(unsigned int lcore_id);
 
+/* labyrinth_grab.c */
+/*
+ * Give all of lc's cached pages and tokens back to its zone's map. Only
+ * lc's own lcore may call it, or anybody once that lcore is known dead.
+ */
+void lab_cache_drain(struct labyrinth *lab, struct lab_lcore *lc);
+
 /* labyrinth_telemetry.c */
 void lab_telemetry_register(void);
 

@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * A secondary killed while it holds pages: the primary (lcores 0-1)
+ * creates a labyrinth and starts itself as a secondary on lcores 2-3,
+ * which grab HELD pages (single pages and blocks) and wait. The primary
+ * kills it with SIGKILL, reaps it (so it knows it is dead), reclaims
+ * lcores 2 and 3 with labyrinth_reclaim_lcore(), and checks: every page
+ * given back and counted, free == total, audit clean, its own live lcores
+ * refused with -EBUSY, and the pool grabs every page again.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_memzone.h>
+
+#include "labyrinth.h"
+#include "labyrinth_test.h"
+
+#define LAB_NAME "rcl"
+#define CTL_NAME "rcl_ctl"
+#define NB_PAGES 8192u
+#define SINGLES 400u          /* single pages per secondary lcore */
+#define BLOCKS 25u            /* order-2 blocks per secondary lcore */
+#define HELD_PER_LCORE (SINGLES + 4 * BLOCKS)
+#define WAIT_S 60
+
+struct rcl_ctl {
+	uint32_t held[RTE_MAX_LCORE]; /* pages held, per secondary lcore */
+	uint32_t ready;               /* secondary lcores done grabbing */
+	uint32_t errors;
+};
+
+static struct rcl_ctl *ctl;
+static struct labyrinth *lab;
+static char self[PATH_MAX];
+static char prefix_arg[128];
+
+/* Secondary lcore: grab and keep; then wait to be killed. */
+static int
+hold(void *arg __rte_unused)
+{
+	unsigned int i, id = rte_lcore_id();
+	uint32_t n = 0;
+
+	for (i = 0; i < SINGLES; i++)
+		if (labyrinth_alloc_page(lab, 0) != NULL)
+			n++;
+	for (i = 0; i < BLOCKS; i++)
+		if (labyrinth_alloc_pages(lab, 0, 2) != NULL)
+			n += 4;
+	if (n != HELD_PER_LCORE)
+		/* Relaxed: a count read after the release of ready. */
+		__atomic_fetch_add(&ctl->errors, 1, __ATOMIC_RELAXED);
+	ctl->held[id] = n;
+	/* Release: held[] above is visible to the primary's acquire. */
+	__atomic_fetch_add(&ctl->ready, 1, __ATOMIC_RELEASE);
+	for (;;)
+		pause(); /* killed here */
+	return 0;
+}
+
+static int
+secondary_main(void)
+{
+	const struct rte_memzone *mz = rte_memzone_lookup(CTL_NAME);
+
+	lab = labyrinth_lookup(LAB_NAME);
+	if (mz == NULL || lab == NULL) {
+		printf("secondary: lookup failed\n");
+		return 1;
+	}
+	ctl = mz->addr;
+	rte_eal_mp_remote_launch(hold, NULL, CALL_MAIN);
+	return 0;
+}
+
+static pid_t
+spawn_secondary(void)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execl(self, self, "--lcores", "(2,3)@(0,1)",
+			"--proc-type=secondary", prefix_arg, "--no-pci",
+			"--log-level=lib.eal:error", "--", "secondary",
+			(char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int
+test_reclaim(void)
+{
+	struct labyrinth_stats st;
+	int64_t got2, got3;
+	uint64_t free0;
+	unsigned int i;
+	time_t t0;
+	void **pages;
+	pid_t pid;
+	int status;
+
+	free0 = labyrinth_free_count(lab);
+	LT_ASSERT_EQ(free0, NB_PAGES, "");
+	pid = spawn_secondary();
+	LT_ASSERT(pid > 0, "fork failed");
+	t0 = time(NULL);
+	/* Acquire: pairs with the secondary lcores' release adds. */
+	while (__atomic_load_n(&ctl->ready, __ATOMIC_ACQUIRE) < 2) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			printf("secondary exited early, status %#x\n", status);
+			return -1;
+		}
+		if (time(NULL) - t0 > WAIT_S) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			printf("secondary not ready\n");
+			return -1;
+		}
+		usleep(1000);
+	}
+	LT_ASSERT_EQ(ctl->errors, 0, "the secondary could not grab");
+	LT_ASSERT_EQ(ctl->held[2] + ctl->held[3], 2 * HELD_PER_LCORE, "");
+	LT_ASSERT_EQ(labyrinth_free_count(lab), NB_PAGES - 2 * HELD_PER_LCORE,
+		"");
+
+	/* SIGKILL, then reap: from now on the caller knows it is dead. */
+	LT_ASSERT_EQ(kill(pid, SIGKILL), 0, "");
+	LT_ASSERT_EQ(waitpid(pid, &status, 0), pid, "");
+	LT_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "");
+	LT_ASSERT(labyrinth_audit(lab) == 0, "the held pages are consistent "
+		"before the reclaim too");
+
+	/* Live lcores of this process are refused, and nothing changes. */
+	LT_ASSERT_EQ(labyrinth_reclaim_lcore(lab, rte_lcore_id()), -EBUSY, "");
+	LT_ASSERT_EQ(labyrinth_reclaim_lcore(lab, 1), -EBUSY, "");
+	LT_ASSERT_EQ(labyrinth_reclaim_lcore(lab, RTE_MAX_LCORE), -EINVAL, "");
+	LT_ASSERT_EQ(labyrinth_reclaim_lcore(NULL, 2), -EINVAL, "");
+	LT_ASSERT_EQ(labyrinth_free_count(lab), NB_PAGES - 2 * HELD_PER_LCORE,
+		"");
+
+	got2 = labyrinth_reclaim_lcore(lab, 2);
+	got3 = labyrinth_reclaim_lcore(lab, 3);
+	printf("reclaimed %" PRId64 " pages of lcore 2, %" PRId64
+		" of lcore 3\n", got2, got3);
+	LT_ASSERT_EQ(got2, HELD_PER_LCORE, "");
+	LT_ASSERT_EQ(got3, HELD_PER_LCORE, "");
+	LT_ASSERT_EQ(labyrinth_reclaim_lcore(lab, 2), 0, "a second reclaim");
+	LT_ASSERT_EQ(labyrinth_free_count(lab), NB_PAGES, "");
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_stats_get(lab, &st), 0, "");
+	LT_ASSERT_EQ(st.alloc_ok - st.frees, 0, "grabs and frees balance");
+
+	/* The pool works at full size: every page can be grabbed again. */
+	pages = calloc(NB_PAGES, sizeof(*pages));
+	LT_ASSERT(pages != NULL, "");
+	for (i = 0; i < NB_PAGES; i++) {
+		pages[i] = labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC);
+		LT_ASSERT(pages[i] != NULL, "page %u of %u", i, NB_PAGES);
+	}
+	LT_ASSERT(labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC) == NULL, "");
+	for (i = 0; i < NB_PAGES; i++)
+		LT_ASSERT_EQ(labyrinth_free_page(lab, pages[i]), 0, "");
+	free(pages);
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct labyrinth_conf conf = {
+		.name = LAB_NAME,
+		.socket_id = SOCKET_ID_ANY,
+		.page_size = 4096,
+		.nb_pages = NB_PAGES,
+		.cache_size = 32,
+	};
+	const struct rte_memzone *mz;
+	int i, ret, failures = 0;
+	ssize_t len;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0 && i + 1 < argc &&
+				strcmp(argv[i + 1], "secondary") == 0) {
+			if (rte_eal_init(i, argv) < 0) {
+				printf("secondary: rte_eal_init: %s\n",
+					rte_strerror(rte_errno));
+				return 1;
+			}
+			return secondary_main();
+		}
+	if (!lt_hugepages_usable(64)) {
+		printf("skipped: multi-process needs hugepages (a hugetlbfs "
+			"mount and 64 free 2 MiB pages): DPDK secondaries cannot "
+			"attach to a --no-huge primary\n");
+		return LT_SKIP;
+	}
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len < 0) {
+		printf("cannot find /proc/self/exe\n");
+		return 1;
+	}
+	self[len] = '\0';
+	snprintf(prefix_arg, sizeof(prefix_arg), "--file-prefix=reclaim_%d",
+		(int)getpid());
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strncmp(argv[i], "--file-prefix=", 14) == 0)
+			snprintf(prefix_arg, sizeof(prefix_arg), "%s", argv[i]);
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0) {
+		printf("rte_eal_init: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	mz = rte_memzone_reserve(CTL_NAME, sizeof(*ctl), SOCKET_ID_ANY, 0);
+	lab = labyrinth_create(&conf);
+	if (mz == NULL || lab == NULL) {
+		printf("setup failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	ctl = mz->addr;
+	memset(ctl, 0, sizeof(*ctl));
+	LT_RUN(test_reclaim, failures);
+	if (labyrinth_destroy(lab) != 0) {
+		printf("destroy failed\n");
+		failures++;
+	}
+	rte_memzone_free(mz);
+	rte_eal_cleanup();
+	return failures == 0 ? 0 : 1;
+}
