@@ -54,7 +54,7 @@
 static inline uint32_t
 token_batch(const struct lab_zone *zn)
 {
-	return lab_load(&zn->map.avail, LAB_RELAXED) > (int64_t)zn->low ?
+	return labyrinth_map_avail(&zn->map) > (int64_t)zn->low ?
 		TOKEN_BATCH : 1;
 }
 
@@ -101,7 +101,7 @@ lab_now(void)
 static inline bool
 zone_exhausted(const struct lab_zone *zn, unsigned int gfp)
 {
-	return lab_load(&zn->map.avail, LAB_RELAXED) <=
+	return labyrinth_map_avail(&zn->map) <=
 		((gfp & LABYRINTH_GFP_ATOMIC) ? 0 : (int64_t)zn->reserve);
 }
 
@@ -216,22 +216,8 @@ prepare_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 static inline uint32_t
 claim_one(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx)
 {
-	uint32_t w = *hint;
-	uint64_t bits;
-
-	if (likely(w < m->nb_words)) {
-		/* Relaxed peek; the CAS acquires. */
-		bits = lab_load(&m->words[w].bits, LAB_RELAXED);
-		/* Acquire on success pairs with the release put that freed the
-		 * bit (the page's previous contents are visible to us); relaxed
-		 * on failure: we fall back to the general search. */
-		if (bits != 0 && lab_cas(&m->words[w].bits, &bits,
-				bits & (bits - 1), LAB_ACQUIRE, LAB_RELAXED)) {
-			*idx = w * LABYRINTH_MAP_WORD_BITS +
-				(uint32_t)__builtin_ctzll(bits);
-			return 1;
-		}
-	}
+	if (likely(labyrinth_map_claim_at(m, *hint, idx) == 1))
+		return 1;
 	return labyrinth_map_claim(m, hint, idx, 1);
 }
 
@@ -268,7 +254,7 @@ cache_flush_n(struct labyrinth *lab, struct lab_lcore *lc, uint32_t n)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
 	uint32_t idx[LABYRINTH_CACHE_MAX];
-	uint32_t len = lc->len, i, put;
+	uint32_t len = lc->len, i;
 
 	if (n > len)
 		n = len;
@@ -279,8 +265,7 @@ cache_flush_n(struct labyrinth *lab, struct lab_lcore *lc, uint32_t n)
 	memmove(lc->cache, lc->cache + n, (len - n) * sizeof(void *));
 	/* Relaxed: single writer, see cache_refill(). */
 	lab_store(&lc->len, len - n, LAB_RELAXED);
-	put = labyrinth_map_put(&zn->map, idx, n);
-	labyrinth_map_unreserve(&zn->map, put);
+	labyrinth_map_give(&zn->map, idx, n);
 	lab_counter_add(&lc->cnt.cache_flushes, 1);
 }
 
@@ -397,7 +382,7 @@ again:
 static inline bool
 above_min(const struct lab_zone *zn, uint32_t held)
 {
-	return lab_load(&zn->map.avail, LAB_RELAXED) + (int64_t)held >
+	return labyrinth_map_avail(&zn->map) + (int64_t)held >
 		(int64_t)zn->reserve;
 }
 
@@ -549,7 +534,7 @@ alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
 	if (unlikely(lc->span == 0))
 		return NULL;
 	/* Relaxed: a counter snapshot (see above_min()). */
-	if (unlikely(len == 0 || lab_load(lc->avail, LAB_RELAXED) +
+	if (unlikely(len == 0 || labyrinth_map_avail(lc->map) +
 			(int64_t)len <= lc->reserve))
 		return lc->size == 0 && lc->tokens != 0 ?
 			alloc_fast_token(lab, lc) : NULL;
@@ -638,13 +623,12 @@ keep_page(struct labyrinth *lab, struct lab_lcore *lc, struct lab_zone *zn,
 		lab_store(&lc->len, len + 1, LAB_RELAXED);
 		return;
 	}
-	/* Release: the page's contents (poison included) and our record
-	 * release happen-before the next claimer's acquire. */
-	lab_fetch_or(&zn->map.words[idx / LABYRINTH_MAP_WORD_BITS].bits,
-		UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS), LAB_RELEASE);
+	/* The page's contents (poison included) and our record release
+	 * happen-before the next claimer's acquire (the put releases). */
+	labyrinth_map_put_one(&zn->map, idx);
 	tokens = lc->tokens + 1;
 	/* Relaxed: a counter snapshot (see above_min()). */
-	if (unlikely(lab_load(&zn->map.avail, LAB_RELAXED) <=
+	if (unlikely(labyrinth_map_avail(&zn->map) <=
 			(int64_t)zn->low)) {
 		labyrinth_map_unreserve(&zn->map, tokens);
 		tokens = 0;
@@ -665,7 +649,7 @@ keep_page(struct labyrinth *lab, struct lab_lcore *lc, struct lab_zone *zn,
 static inline bool
 below_min(const struct lab_zone *zn)
 {
-	return lab_load(&zn->map.avail, LAB_RELAXED) < (int64_t)zn->reserve;
+	return labyrinth_map_avail(&zn->map) < (int64_t)zn->reserve;
 }
 
 /* Free a block; validated, all-or-nothing. Counts only bad frees. */
@@ -693,8 +677,7 @@ free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 		keep_page(lab, lc, zn, idx, p);
 		return 0;
 	}
-	labyrinth_map_unreserve(&zn->map,
-		labyrinth_map_put_block(&zn->map, idx, order));
+	labyrinth_map_give_block(&zn->map, idx, order);
 	return 0;
 
 bad_inval:
@@ -737,8 +720,7 @@ free_fast_nocache(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 	if (unlikely(ret != 0))
 		return ret;
 	if (unlikely(below_min(zn)))
-		labyrinth_map_unreserve(&zn->map,
-			labyrinth_map_put_block(&zn->map, idx, 0));
+		labyrinth_map_give_block(&zn->map, idx, 0);
 	else
 		keep_page(lab, lc, zn, idx, page);
 	return 1;
@@ -767,12 +749,12 @@ free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 	if (unlikely(ret != 0))
 		return ret;
 	/* Relaxed: a counter snapshot (see below_min()). */
-	if (unlikely(lab_load(lc->avail, LAB_RELAXED) < lc->reserve)) {
+	if (unlikely(labyrinth_map_avail(lc->map) < lc->reserve)) {
 		/* The zone is below min: straight back to the map. */
 		struct lab_zone *zn = &lab->zone[lc->zone];
 
-		labyrinth_map_unreserve(&zn->map, labyrinth_map_put_block(
-			&zn->map, (uint32_t)(off >> lc->page_shift), 0));
+		labyrinth_map_give_block(&zn->map,
+			(uint32_t)(off >> lc->page_shift), 0);
 		return 1;
 	}
 	lc->cache[len] = page;
@@ -916,7 +898,7 @@ bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
 	unsigned int i;
 
 	/* Relaxed: a counter snapshot (see below_min()). */
-	if (unlikely(lab_load(lc->avail, LAB_RELAXED) < lc->reserve))
+	if (unlikely(labyrinth_map_avail(lc->map) < lc->reserve))
 		return 0;
 	for (i = 0; i < n && len < lc->size; i++) {
 		uintptr_t off = (uintptr_t)pages[i] - (uintptr_t)lc->base;

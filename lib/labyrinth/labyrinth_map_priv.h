@@ -33,6 +33,8 @@
 
 #include <rte_common.h>
 
+#include "labyrinth_atomic_priv.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -144,6 +146,88 @@ int64_t labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
  */
 uint32_t labyrinth_map_put_block(struct labyrinth_map *m, uint32_t first,
 		unsigned int order);
+
+/**
+ * The map's budget, a snapshot: how many set bits nobody has promised.
+ * Relaxed: it orders nothing and may be stale by the time it is used;
+ * callers use it for watermark decisions, which err towards refusing
+ * (the reserve engages early, never late) because budget is taken before
+ * bits are cleared and given back after bits are set.
+ */
+static inline int64_t
+labyrinth_map_avail(const struct labyrinth_map *m)
+{
+	return lab_load(&m->avail, LAB_RELAXED);
+}
+
+/**
+ * Claim the lowest set bit of word w with one CAS (budget held by the
+ * caller). Returns 1 and the index, or 0 (word empty, or the CAS lost:
+ * the caller searches on).
+ */
+static inline uint32_t
+labyrinth_map_claim_at(struct labyrinth_map *m, uint32_t w, uint32_t *idx)
+{
+	uint64_t bits;
+
+	if (w >= m->nb_words)
+		return 0;
+	/* Relaxed peek; the CAS acquires. */
+	bits = lab_load(&m->words[w].bits, LAB_RELAXED);
+	/* Acquire on success pairs with the release put that freed the bit
+	 * (the item's previous contents are visible to us); relaxed on
+	 * failure: nothing was taken. */
+	if (bits == 0 || !lab_cas(&m->words[w].bits, &bits, bits & (bits - 1),
+			LAB_ACQUIRE, LAB_RELAXED))
+		return 0;
+	*idx = w * LABYRINTH_MAP_WORD_BITS + (uint32_t)__builtin_ctzll(bits);
+	return 1;
+}
+
+/**
+ * Set the bit of one item (budget is not touched): one atomic OR.
+ * Release: the holder's writes to the item happen-before the next
+ * claimer's acquire of the bit.
+ */
+static inline void
+labyrinth_map_put_one(struct labyrinth_map *m, uint32_t idx)
+{
+	lab_fetch_or(&m->words[idx / LABYRINTH_MAP_WORD_BITS].bits,
+		UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS), LAB_RELEASE);
+}
+
+/* The calls below are defined after the ones they use. */
+uint32_t labyrinth_map_put(struct labyrinth_map *m, const uint32_t *idx,
+		uint32_t n);
+uint32_t labyrinth_map_put_block(struct labyrinth_map *m, uint32_t first,
+		unsigned int order);
+void labyrinth_map_unreserve(struct labyrinth_map *m, uint32_t n);
+
+/**
+ * Give n items back, bits then budget: the whole return protocol in one
+ * call. Returns the items newly set (a double return is not counted).
+ */
+static inline uint32_t
+labyrinth_map_give(struct labyrinth_map *m, const uint32_t *idx, uint32_t n)
+{
+	uint32_t newly = labyrinth_map_put(m, idx, n);
+
+	if (newly != 0)
+		labyrinth_map_unreserve(m, newly);
+	return newly;
+}
+
+/** As labyrinth_map_give(), for a block taken with _take_block(). */
+static inline uint32_t
+labyrinth_map_give_block(struct labyrinth_map *m, uint32_t first,
+		unsigned int order)
+{
+	uint32_t newly = labyrinth_map_put_block(m, first, order);
+
+	if (newly != 0)
+		labyrinth_map_unreserve(m, newly);
+	return newly;
+}
 
 /** Number of set bits (a scan; exact only when the map is quiet). */
 uint32_t labyrinth_map_count_bits(const struct labyrinth_map *m);

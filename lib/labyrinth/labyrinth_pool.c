@@ -514,7 +514,7 @@ labyrinth_create(const struct labyrinth_conf *conf)
 			!(conf->flags & LABYRINTH_F_DEBUG) ?
 			(uint64_t)(zn->hi - zn->lo) : 0;
 		lc->meta = zn->meta;
-		lc->avail = &zn->map.avail;
+		lc->map = &zn->map;
 		lc->reserve = (int32_t)zn->reserve;
 		lc->page_mask = lab->page_size - 1;
 		lc->page_shift = (uint8_t)lab->page_shift;

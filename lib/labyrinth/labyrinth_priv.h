@@ -159,7 +159,7 @@ struct lab_lcore {
 				      *   socket, several memzones, or
 				      *   LABYRINTH_F_DEBUG) */
 	uint64_t *meta;              /**< the local zone's owner records */
-	const int64_t *avail;        /**< the local zone's budget counter */
+	const struct labyrinth_map *map; /**< the local zone's map (budget) */
 	int32_t reserve;             /**< the local zone's min watermark */
 	uint32_t page_mask;          /**< page size - 1 */
 	uint8_t page_shift;

@@ -47,9 +47,7 @@ reclaim_zone(struct lab_zone *zn, unsigned int lcore_id, uint64_t *blocks)
 		if (!lab_cas(&zn->meta[p], &m, lab_meta_freed(m), LAB_RELAXED,
 				LAB_RELAXED))
 			continue;
-		/* Bits, then budget: the map's invariant. */
-		labyrinth_map_unreserve(&zn->map,
-			labyrinth_map_put_block(&zn->map, p, order));
+		labyrinth_map_give_block(&zn->map, p, order);
 		pages += UINT64_C(1) << order;
 		(*blocks)++;
 		p += (UINT32_C(1) << order) - 1;

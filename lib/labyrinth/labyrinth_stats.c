@@ -30,7 +30,7 @@ zone_free(const struct labyrinth *lab, uint64_t *free_pages,
 		/* Relaxed: snapshot (file comment). May under-report while a
 		 * grab holds budget it has not used yet: watermarks then engage
 		 * early, never late. */
-		int64_t a = lab_load(&lab->zone[z].map.avail, LAB_RELAXED);
+		int64_t a = labyrinth_map_avail(&lab->zone[z].map);
 
 		free_pages[z] = a > 0 ? (uint64_t)a : 0;
 		cached[z] = 0;
@@ -277,10 +277,10 @@ audit_zone(const struct labyrinth *lab, unsigned int z, uint64_t *heads)
 	}
 	bits = labyrinth_map_count_bits(&zn->map);
 	/* Relaxed: the audit runs on a quiet labyrinth (documented). */
-	if (bits != (uint64_t)lab_load(&zn->map.avail, LAB_RELAXED) + tokens)
+	if (bits != (uint64_t)labyrinth_map_avail(&zn->map) + tokens)
 		AUDIT_FAIL("%s: zone %u: %" PRIu64 " free bits but counter %" PRId64 " + tokens %" PRIu64,
 			lab->name, z, bits,
-			lab_load(&zn->map.avail, LAB_RELAXED), tokens);
+			labyrinth_map_avail(&zn->map), tokens);
 	for (p = 0; p < zn->nb_pages; p++) {
 		/* Relaxed: quiet labyrinth. */
 		uint64_t m = lab_load(&zn->meta[p], LAB_RELAXED);
