@@ -28,6 +28,7 @@ PACKAGES=(
     meson
     netcat-openbsd
     ninja-build
+    openvswitch-switch-dpdk
     pkg-config
     python3
 )
@@ -69,6 +70,36 @@ install_packages() {
     log "installing: ${missing[*]}"
     "${SUDO[@]}" apt-get update -q
     "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+    for p in "${missing[@]}"; do
+        if [ "$p" = openvswitch-switch-dpdk ]; then
+            quiet_system_ovs
+        fi
+    done
+}
+
+# openvswitch-switch's postinst starts the system Open vSwitch (init
+# script or systemd unit) unless policy-rc.d forbids it, as in most
+# containers. The suite 'ovs' runs an ovsdb-server and ovs-vswitchd of its
+# own (private folders, EAL file prefix, PMD CPU), so a system one is not
+# needed; it would not take hugepages (its database has no dpdk-init) but
+# it would keep running. Only right after this script installed the
+# package (never an Open vSwitch the machine had before): stop it and keep
+# it from starting at boot.
+quiet_system_ovs() {
+    if [ -d /run/systemd/system ]; then
+        "${SUDO[@]}" systemctl disable --now openvswitch-switch.service \
+            ovs-vswitchd.service ovsdb-server.service >/dev/null 2>&1 || true
+    else
+        if [ -s /var/run/openvswitch/ovs-vswitchd.pid ] ||
+                [ -s /var/run/openvswitch/ovsdb-server.pid ]; then
+            "${SUDO[@]}" /usr/share/openvswitch/scripts/ovs-ctl stop \
+                >/dev/null 2>&1 || true
+        fi
+        "${SUDO[@]}" update-rc.d openvswitch-switch disable \
+            >/dev/null 2>&1 || true
+    fi
+    log "openvswitch-switch: the system service is stopped and disabled" \
+        "(the suite 'ovs' starts its own)"
 }
 
 hugetlbfs_mounted() {
