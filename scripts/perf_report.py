@@ -369,6 +369,73 @@ def main():
                     "[6](#6-metadata-bytes-per-page)"))
     tmap = {t.tid: t for t in T}
 
+    # Fast-path targets (issue 10): default and strict pools.
+    cas_ns = atom.get("lock_cmpxchg")
+    lab_sc = fmed("pair", "labyrinth strict cache 256", "ns/pair")
+    bulk_lab = fmed("pair", "labyrinth bulk 32, cache 256", "ns/page")
+    bulk_mp = min([x for x in (
+        fmed("pair", "mempool ring_mp_mc bulk 32, cache 256", "ns/object"),
+        fmed("pair", "mempool stack bulk 32, cache 256", "ns/object"))
+        if x is not None], default=None)
+    llf_worst, llf_worst_order = None, None
+    for o in range(10):
+        r = ratio(fmed("llfree", "labyrinth order %d (%d KiB)" % (o, 4 << o),
+                       "ns/pair"),
+                  fmed("llfree", "LLFree order %d (%d KiB)" % (o, 4 << o),
+                       "ns/pair"))
+        if r is not None and (llf_worst is None or r > llf_worst):
+            llf_worst, llf_worst_order = r, o
+    remote = ratio(
+        fmed("scale", "labyrinth cache 256, 2 lcores, remote free",
+             "Mpairs/s"),
+        fmed("scale", "mempool ring_mp_mc cache 256, 2 lcores, remote free",
+             "Mpairs/s"))
+
+    def best_tp(cache):
+        rounds = [max(a, b) for a, b in zip(tpo_runs(cache, "ring_mp_mc"),
+                                            tpo_runs(cache, "stack"))]
+        per = paired(tpo_runs(cache, "labyrinth"), rounds)
+        return med(per) if per else None
+
+    def tail(name):
+        return ratio(lat(name, "p99.9"), lat(name, "p50"))
+
+    lab_tail = tail("labyrinth cache 256")
+    mp_tail = tail("mempool ring_mp_mc cache 256")
+    FT = [
+        Target("F1", "default cached pair / best cached rte_mempool pair",
+               ratio(lab_c, best_c), "<=", 1.0,
+               "[1](#1-grabfree-pair-1-lcore)"),
+        Target("F2", "default bulk 32 per page / best rte_mempool bulk 32 "
+               "per object", ratio(bulk_lab, bulk_mp), "<=", 1.5,
+               "[1](#1-grabfree-pair-1-lcore)"),
+        Target("F3", "strict cached pair / (best cached rte_mempool pair "
+               "+ one locked CAS)", ratio(lab_sc, best_c + cas_ns)
+               if best_c and cas_ns else None, "<=", 1.2,
+               "[1](#1-grabfree-pair-1-lcore)"),
+        Target("F4", "cache-less pair / ring_mp_mc cache 0 pair",
+               ratio(lab_nc, ring_nc), "<=", 1.0,
+               "[1](#1-grabfree-pair-1-lcore)"),
+        Target("F5", "cache-less aggregate, 2 pinned lcores / 1 lcore",
+               agg2, ">=", 1.8, "[3](#3-scaling)"),
+        Target("F6", "cache-less block pair / LLFree, worst order 0..9%s" %
+               (" (order %d)" % llf_worst_order
+                if llf_worst_order is not None else ""), llf_worst, "<=",
+               1.0, "[7](#7-blocks-beside-llfree)"),
+        Target("F7", "remote-free pipeline, 2 lcores, cache 256 / "
+               "ring_mp_mc (Mpairs/s)", remote, ">=", 1.0,
+               "[3](#3-scaling)"),
+        Target("F8", "testpmd, labyrinth ops / better of ring_mp_mc and "
+               "stack, default cache (paired)", best_tp("default"), ">=",
+               1.0, "[5](#5-forwarding)"),
+        Target("F9", "testpmd, labyrinth ops / better of ring_mp_mc and "
+               "stack, --mbcache=0 (paired)", best_tp("0"), ">=", 1.0,
+               "[5](#5-forwarding)"),
+        Target("F10", "grab p99.9/p50 cache 256 / rte_mempool's own ratio",
+               ratio(lab_tail, mp_tail), "<=", 1.0,
+               "[2](#2-latency-of-single-grabs)"),
+    ]
+
     # ------------------------------------------------------------ header
     w("# Labyrinth performance report")
     w("")
@@ -419,6 +486,24 @@ def main():
     w("")
     w("%d passed, %d missed, %d n/a." % (npass, nmiss,
                                         len(T) - npass - nmiss))
+    w("")
+    w("### Fast-path targets (default and strict pools)")
+    w("")
+    w("The targets of the fast-path work, from the same figures. Locked "
+      "instructions per operation are counted by the `unit_locked` test "
+      "(0 on every cached path of a default pool, 1 per free in a strict "
+      "pool, 2 per cache-less pair); why the misses stay is in "
+      "[docs/perf/fast-path.md](fast-path.md).")
+    w("")
+    w("| | target | measured | limit | verdict | section |")
+    w("|---|---|---|---|---|---|")
+    for t in FT:
+        w(t.row())
+    w("")
+    w("%d passed, %d missed, %d n/a." % (
+        sum(1 for t in FT if t.passed()),
+        sum(1 for t in FT if t.passed() is False),
+        sum(1 for t in FT if t.passed() is None)))
     w("")
 
     # ------------------------------------------------------------ 1 pair
@@ -697,6 +782,29 @@ def main():
                                      "%.3f%%" % pct if pct is not None
                                      else "", num(st["median"]) if st
                                      else "n/a"))
+    w("")
+
+    # ------------------------------------------------------------ 7 LLFree
+    w("## 7. Blocks beside LLFree")
+    w("")
+    w("Cache-less grab+free pairs of one block of 2^k pages on one lcore "
+      "(`labyrinth-bench --only llfree`), beside LLFree's get and put of "
+      "the same order on as many 4 KiB frames, alternated round-robin "
+      "(at least 9 rounds). A ratio below 1 means labyrinth is faster.")
+    w("")
+    w("| order | labyrinth ns/pair | LLFree ns/pair | ratio |")
+    w("|---|---|---|---|")
+    for o in range(10):
+        a_ = fmed("llfree", "labyrinth order %d (%d KiB)" % (o, 4 << o),
+                  "ns/pair")
+        b_ = fmed("llfree", "LLFree order %d (%d KiB)" % (o, 4 << o),
+                  "ns/pair")
+        if a_ is None and b_ is None:
+            continue
+        w("| %d | %s | %s | %s |" % (o, num(a_), num(b_) if b_ is not None
+                                     else "not found",
+                                     "%.2f" % (a_ / b_) if a_ and b_
+                                     else ""))
     w("")
 
     # ------------------------------------------------------------ why
