@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * The free paths: validate the pointer, release the page's owner record
+ * (a plain store in default pools, one single-shot CAS in strict pools),
+ * then keep the page in the freeing lcore's cache or give it back to its
+ * zone's map. See labyrinth_grab.c for where a page can be.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_per_lcore.h>
+
+#include "labyrinth_grab_priv.h"
+
+/* Why the record m of page idx does not let a free of that order go. */
+static __rte_noinline int
+bad_record(const uint64_t *meta, uint32_t idx, uint64_t m)
+{
+	if (lab_meta_state(m) == LAB_PG_HEAD)
+		return -EINVAL; /* held, but with another order */
+	/* Not a head: inside a held block (interior pointer), or free. */
+	return lab_find_head(meta, idx) >= 0 ? -EINVAL : -EALREADY;
+}
+
+/*
+ * Release the owner record of the block of 2^order pages at idx: 0, or
+ * -EALREADY / -EINVAL with nothing changed. Default pools: plain load and
+ * store (racing frees of one page are not arbitrated, as documented).
+ * LABYRINTH_F_STRICT: one single-shot CAS; failing it means another free
+ * took this incarnation, so -EALREADY, never a retry on a newer record.
+ */
+static __rte_always_inline int
+release_record(bool strict, uint64_t *meta, uint32_t idx, unsigned int order)
+{
+	uint64_t *r = &meta[idx];
+	/* Relaxed: the record is ours to check (default), or the CAS below
+	 * decides (strict). */
+	uint64_t m = lab_load(r, LAB_RELAXED);
+
+	if (unlikely(lab_meta_state(m) != LAB_PG_HEAD ||
+			lab_meta_order(m) != order))
+		return bad_record(meta, idx, m);
+	if (unlikely(strict)) {
+		/* Arbitrates racing frees: exactly one CAS from this record
+		 * wins. Relaxed on success: the record publishes nothing (the
+		 * map put, or our own cache, orders the page itself); relaxed
+		 * on failure: we report and do not look again. */
+		if (!lab_cas(r, &m, lab_meta_freed(m), LAB_RELAXED,
+				LAB_RELAXED))
+			return -EALREADY;
+		return 0;
+	}
+	/* Relaxed plain store: default pools do not arbitrate racing frees;
+	 * readers are snapshots (queries) and our own later grab. */
+	lab_store(r, lab_meta_freed(m), LAB_RELAXED);
+	return 0;
+}
+
+/*
+ * Keep an order-0 page of lc's own zone whose record was released: in the
+ * cache (a full cache flushes half first), or, cache-less, back in the map
+ * with its budget kept as a token. At or below the low watermark a
+ * cache-less lcore gives its tokens back instead, so that free pages are
+ * not hidden from other lcores' GFP_ATOMIC grabs.
+ */
+static __rte_always_inline void
+keep_page(struct labyrinth *lab, struct lab_lcore *lc, struct lab_zone *zn,
+		uint32_t idx, void *p)
+{
+	uint32_t len, tokens;
+
+	if (likely(lc->size != 0)) {
+		len = lc->len;
+		if (unlikely(len == lc->size)) {
+			lab_cache_flush_n(lab, lc, RTE_MAX(lc->size / 2, 1u));
+			len = lc->len;
+		}
+		lc->cache[len] = p;
+		/* Relaxed: single writer, see lab_cache_refill(). */
+		lab_store(&lc->len, len + 1, LAB_RELAXED);
+		return;
+	}
+	/* The page's contents (poison included) and our record release
+	 * happen-before the next claimer's acquire (the put releases). */
+	labyrinth_map_put_one(&zn->map, idx);
+	tokens = lc->tokens + 1;
+	/* Relaxed: a counter snapshot (see above_min()). */
+	if (unlikely(labyrinth_map_avail(&zn->map) <=
+			(int64_t)zn->low)) {
+		labyrinth_map_unreserve(&zn->map, tokens);
+		tokens = 0;
+	} else if (unlikely(tokens > 2 * TOKEN_BATCH)) {
+		labyrinth_map_unreserve(&zn->map, TOKEN_BATCH);
+		tokens -= TOKEN_BATCH;
+	}
+	/* Relaxed: single writer, see lab_cache_refill(). */
+	lab_store(&lc->tokens, tokens, LAB_RELAXED);
+}
+
+/* Free a block; validated, all-or-nothing. Counts only bad frees. */
+int
+lab_free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
+		unsigned int order)
+{
+	struct lab_zone *zn;
+	unsigned int z;
+	uint32_t idx;
+	int ret;
+
+	if (unlikely(lab_locate(lab, p, &z, &idx, true) != 0))
+		goto bad_inval;
+	zn = &lab->zone[z];
+	ret = release_record((lab->flags & LABYRINTH_F_STRICT) != 0, zn->meta,
+			idx, order);
+	if (unlikely(ret != 0)) {
+		CNT_ADD(lab, lc, bad_frees, 1);
+		return ret;
+	}
+	if (unlikely(lab->flags & LABYRINTH_F_DEBUG))
+		memset(p, LABYRINTH_POISON, (size_t)lab->page_size << order);
+	if (order == 0 && lc != NULL && z == lc->zone && !below_min(zn)) {
+		keep_page(lab, lc, zn, idx, p);
+		return 0;
+	}
+	labyrinth_map_give_block(&zn->map, idx, order);
+	return 0;
+
+bad_inval:
+	CNT_ADD(lab, lc, bad_frees, 1);
+	return -EINVAL;
+}
+
+int
+labyrinth_free_pages(struct labyrinth *lab, void *page, unsigned int order)
+{
+	struct lab_lcore *lc;
+	int ret;
+
+	if (unlikely(!lab_live(lab)))
+		return -EINVAL;
+	lc = my_lcore(lab);
+	if (unlikely(page == NULL || order > LABYRINTH_MAX_ORDER)) {
+		CNT_ADD(lab, lc, bad_frees, 1);
+		return -EINVAL;
+	}
+	ret = lab_free_block(lab, lc, page, order);
+	if (likely(ret == 0))
+		CNT_ADD(lab, lc, frees, 1);
+	return ret;
+}
+
+/* free_fast() for a cache-less lcore: the bit back, budget as a token. */
+static __rte_noinline int
+free_fast_nocache(struct labyrinth *lab, struct lab_lcore *lc, void *page)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uintptr_t off = (uintptr_t)page - (uintptr_t)lc->base;
+	uint32_t idx;
+	int ret;
+
+	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0))
+		return 0;
+	idx = (uint32_t)(off >> lc->page_shift);
+	ret = release_record(lc->strict, lc->meta, idx, 0);
+	if (unlikely(ret != 0))
+		return ret;
+	if (unlikely(below_min(zn)))
+		labyrinth_map_give_block(&zn->map, idx, 0);
+	else
+		keep_page(lab, lc, zn, idx, page);
+	return 1;
+}
+
+/*
+ * The common single-page free, from lc's first cache line: an lcore with a
+ * slot frees a page of its own zone (one memzone, no debug poison) into its
+ * cache, which has room. Returns 1 when done, a negative errno when the
+ * record rejects the free (nothing changed), or 0, having changed nothing,
+ * when the page is not for this path: the caller then takes the general
+ * one. Counts nothing: the caller does.
+ */
+static __rte_always_inline int
+free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
+{
+	uintptr_t off = (uintptr_t)page - (uintptr_t)lc->base;
+	uint32_t len = lc->len;
+	int ret;
+
+	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0 ||
+			len >= lc->size))
+		return lc->size == 0 ? free_fast_nocache(lab, lc, page) : 0;
+	ret = release_record(lc->strict, lc->meta,
+			(uint32_t)(off >> lc->page_shift), 0);
+	if (unlikely(ret != 0))
+		return ret;
+	/* Relaxed: a counter snapshot (see below_min()). */
+	if (unlikely(labyrinth_map_avail(lc->map) < lc->reserve)) {
+		/* The zone is below min: straight back to the map. */
+		struct lab_zone *zn = &lab->zone[lc->zone];
+
+		labyrinth_map_give_block(&zn->map,
+			(uint32_t)(off >> lc->page_shift), 0);
+		return 1;
+	}
+	lc->cache[len] = page;
+	/* Relaxed: single writer, see lab_cache_refill(). */
+	lab_store(&lc->len, len + 1, LAB_RELAXED);
+	return 1;
+}
+
+/* fast path */
+int
+labyrinth_free_page(struct labyrinth *lab, void *page)
+{
+	struct lab_lcore *lc;
+	int ret;
+
+	if (likely(lab_live(lab))) {
+		lc = my_lcore(lab);
+		if (likely(lc != NULL)) {
+			ret = free_fast(lab, lc, page);
+			/* Single writer: relaxed (see lab_counter_add). */
+			if (likely(ret == 1)) {
+				lab_counter_add(&lc->cnt.frees, 1);
+				return 0;
+			}
+			if (ret < 0) {
+				lab_counter_add(&lc->cnt.bad_frees, 1);
+				return ret;
+			}
+		}
+	}
+	return labyrinth_free_pages(lab, page, 0);
+}
+
+/*
+ * free_bulk()'s one pass for the common case: held single pages of lc's
+ * own zone into its cache while it has room and the zone is not below
+ * min, each record read and written once. Stops at the first page that
+ * needs the general path (foreign, interior, another zone, a block, a
+ * record that is not a held single page, a full cache) and returns its
+ * position; *ok counts the pages freed, bad frees found by a failed strict
+ * CAS are counted here and skipped (never retried: see release_record()).
+ */
+static __rte_always_inline unsigned int
+bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
+		unsigned int *ok)
+{
+	const uint64_t mask = lc->page_mask;
+	uint32_t len = lc->len, bad = 0;
+	unsigned int i;
+
+	/* Relaxed: a counter snapshot (see below_min()). */
+	if (unlikely(labyrinth_map_avail(lc->map) < lc->reserve))
+		return 0;
+	for (i = 0; i < n && len < lc->size; i++) {
+		uintptr_t off = (uintptr_t)pages[i] - (uintptr_t)lc->base;
+		uint64_t *r, m;
+
+		if (unlikely(off >= lc->span || (off & mask) != 0))
+			break;
+		r = &lc->meta[off >> lc->page_shift];
+		/* Relaxed: see release_record(). */
+		m = lab_load(r, LAB_RELAXED);
+		if (unlikely((m & 0xff) != LAB_PG_HEAD))
+			break; /* not a held single page: the general path */
+		if (unlikely(lc->strict)) {
+			/* As in release_record(): single shot. */
+			if (!lab_cas(r, &m, lab_meta_freed(m), LAB_RELAXED,
+					LAB_RELAXED)) {
+				bad++;
+				continue;
+			}
+		} else {
+			/* Relaxed: see release_record(). */
+			lab_store(r, lab_meta_freed(m), LAB_RELAXED);
+		}
+		lc->cache[len++] = pages[i];
+	}
+	/* Relaxed: single writer, see lab_cache_refill(). */
+	lab_store(&lc->len, len, LAB_RELAXED);
+	if (unlikely(bad != 0))
+		lab_counter_add(&lc->cnt.bad_frees, bad);
+	*ok = i - bad;
+	return i;
+}
+
+unsigned int
+labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
+{
+	struct lab_lcore *lc;
+	unsigned int i, ok = 0;
+
+	if (unlikely(!lab_live(lab) || pages == NULL))
+		return 0;
+	lc = my_lcore(lab);
+	if (likely(lc != NULL && lc->span != 0 && lc->size != 0))
+		i = bulk_to_cache(lc, pages, n, &ok);
+	else
+		i = 0;
+	for (; i < n; i++) {
+		int ret = lc != NULL ? free_fast(lab, lc, pages[i]) : 0;
+
+		if (likely(ret == 1)) {
+			ok++;
+			continue;
+		}
+		if (unlikely(ret < 0 || pages[i] == NULL)) {
+			CNT_ADD(lab, lc, bad_frees, 1);
+			continue;
+		}
+		if (likely(lab_free_block(lab, lc, pages[i], 0) == 0))
+			ok++;
+	}
+	CNT_ADD(lab, lc, frees, ok);
+	return ok;
+}
