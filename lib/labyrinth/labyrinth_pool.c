@@ -27,11 +27,6 @@
 
 RTE_LOG_REGISTER(labyrinth_logtype, lib.labyrinth, NOTICE);
 
-RTE_INIT(labyrinth_init)
-{
-	lab_telemetry_register();
-}
-
 /* Big enough for any name snprintf can produce; names are validated to
  * fit RTE_MEMZONE_NAMESIZE before use. */
 #define LAB_MZ_NAME_BUF 64
