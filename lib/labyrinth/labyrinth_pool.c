@@ -3,8 +3,9 @@
  */
 
 /*
- * Control path: create, lookup, destroy, walk; memzones and zones; the NUMA
- * topology and fallback order.
+ * Control path: create, lookup, destroy, walk; memzones and zones. The
+ * NUMA topology is in labyrinth_topology.c, the coarse clock in
+ * labyrinth_clock.c.
  */
 
 #include <errno.h>
@@ -12,10 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <numa.h>
-
-#include <rte_alarm.h>
-#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -31,167 +28,10 @@ RTE_LOG_REGISTER(labyrinth_logtype, lib.labyrinth, NOTICE);
  * fit RTE_MEMZONE_NAMESIZE before use. */
 #define LAB_MZ_NAME_BUF 64
 
-/* Injected topology (tests), process-local: only create reads it. */
-static struct labyrinth_topology topo;
-static bool topo_injected;
-
-uint32_t lab_clock;
-static uint32_t clock_started;
-
-static void
-clock_tick(void *arg __rte_unused)
-{
-	/* Relaxed: grabs copy it into owner records as a timestamp; nothing
-	 * is published through it, and a reader a tick behind is within the
-	 * documented resolution. */
-	lab_store(&lab_clock, (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT),
-		LAB_RELAXED);
-	if (rte_eal_alarm_set(LAB_CLOCK_US, clock_tick, NULL) != 0)
-		/* Relaxed: lets a later create or lookup try again. */
-		lab_store(&clock_started, 0, LAB_RELAXED);
-}
-
-void
-lab_clock_start(void)
-{
-	/* Relaxed: only one caller must arm the alarm; the exchange's
-	 * atomicity decides which, and the clock publishes no data. */
-	if (lab_xchg(&clock_started, 1, LAB_RELAXED) == 0)
-		clock_tick(NULL);
-}
-
 struct labyrinth *
 lab_checked(const struct labyrinth *lab)
 {
 	return lab_live(lab) ? (struct labyrinth *)(uintptr_t)lab : NULL;
-}
-
-int
-labyrinth_topology_inject(const struct labyrinth_topology *t)
-{
-	unsigned int i, j;
-
-	if (t == NULL) {
-		topo_injected = false;
-		return 0;
-	}
-	if (t->nb_sockets == 0 || t->nb_sockets > LABYRINTH_TOPO_MAX)
-		return -EINVAL;
-	for (i = 0; i < t->nb_sockets; i++)
-		for (j = 0; j < t->nb_sockets; j++)
-			if (t->distance[i][j] < 10)
-				return -EINVAL;
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		if (t->lcore_socket[i] < -1 ||
-				t->lcore_socket[i] >= (int)t->nb_sockets)
-			return -EINVAL;
-	topo = *t;
-	topo_injected = true;
-	return 0;
-}
-
-int
-lab_topology_socket_of_lcore(unsigned int lcore_id)
-{
-	int s;
-
-	if (lcore_id >= RTE_MAX_LCORE)
-		return 0;
-	if (topo_injected && topo.lcore_socket[lcore_id] >= 0)
-		return topo.lcore_socket[lcore_id];
-	s = (int)rte_lcore_to_socket_id(lcore_id);
-	return (s < 0 || s >= RTE_MAX_NUMA_NODES) ? 0 : s;
-}
-
-/* Whether socket s exists (in the injected topology, or on the machine). */
-static bool
-socket_exists(int s)
-{
-	unsigned int i;
-
-	if (topo_injected)
-		return s >= 0 && s < (int)topo.nb_sockets;
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_socket_id_by_idx(i) == s)
-			return true;
-	return false;
-}
-
-/* Whether socket s has memory on this machine (for memzone reservation). */
-static bool
-socket_is_physical(int s)
-{
-	unsigned int i;
-
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_socket_id_by_idx(i) == s)
-			return true;
-	return false;
-}
-
-static int
-numa_dist(int a, int b)
-{
-	int d;
-
-	if (topo_injected) {
-		if (a < (int)topo.nb_sockets && b < (int)topo.nb_sockets)
-			return topo.distance[a][b];
-		return a == b ? 10 : 255;
-	}
-	if (numa_available() >= 0) {
-		d = numa_distance(a, b);
-		if (d > 0)
-			return d;
-	}
-	return a == b ? 10 : 20;
-}
-
-/* Order the zones by distance from each socket (ties: lower socket id). */
-static void
-build_fallback(struct labyrinth *lab)
-{
-	int s;
-	unsigned int i, j;
-
-	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
-		uint8_t *f = lab->fallback[s];
-
-		for (i = 0; i < lab->nb_zones; i++)
-			f[i] = (uint8_t)i;
-		/* insertion sort: at most LABYRINTH_MAX_ZONES entries */
-		for (i = 1; i < lab->nb_zones; i++) {
-			uint8_t z = f[i];
-			int dz = numa_dist(s, lab->zone[z].socket_id);
-
-			for (j = i; j > 0; j--) {
-				uint8_t y = f[j - 1];
-				int dy = numa_dist(s, lab->zone[y].socket_id);
-
-				if (dy < dz || (dy == dz &&
-						lab->zone[y].socket_id <
-						lab->zone[z].socket_id))
-					break;
-				f[j] = y;
-			}
-			f[j] = z;
-		}
-	}
-}
-
-int
-labyrinth_fallback_order(const struct labyrinth *lab, int socket_id,
-		int *sockets, unsigned int n)
-{
-	unsigned int i;
-
-	lab = lab_checked(lab);
-	if (lab == NULL || sockets == NULL || socket_id < 0 ||
-			socket_id >= RTE_MAX_NUMA_NODES)
-		return -EINVAL;
-	for (i = 0; i < lab->nb_zones && i < n; i++)
-		sockets[i] = lab->zone[lab->fallback[socket_id][i]].socket_id;
-	return (int)i;
 }
 
 static int
@@ -221,7 +61,8 @@ check_conf(const struct labyrinth_conf *conf, uint32_t *page_size)
 		return EINVAL;
 	if (conf->flags & ~LABYRINTH_F_MASK)
 		return EINVAL;
-	if (conf->socket_id != SOCKET_ID_ANY && !socket_exists(conf->socket_id))
+	if (conf->socket_id != SOCKET_ID_ANY &&
+			!lab_topology_socket_exists(conf->socket_id))
 		return EINVAL;
 	*page_size = ps;
 	return 0;
@@ -352,7 +193,8 @@ zone_init(struct labyrinth *lab, struct lab_zone *zn, int zi, int socket,
 {
 	char name[LAB_MZ_NAME_BUF];
 	const struct rte_memzone *mz;
-	int mz_socket = socket_is_physical(socket) ? socket : SOCKET_ID_ANY;
+	int mz_socket = lab_topology_socket_is_physical(socket) ? socket :
+		SOCKET_ID_ANY;
 	size_t words_sz, meta_sz;
 	int ret;
 	unsigned int s;
@@ -387,27 +229,6 @@ zone_init(struct labyrinth *lab, struct lab_zone *zn, int zi, int socket,
 	return 0;
 }
 
-/* The sockets to put zones on, sorted; returns how many. */
-static unsigned int
-zone_sockets(const struct labyrinth_conf *conf, int *sockets)
-{
-	unsigned int lcore, n = 0, i;
-	bool seen[RTE_MAX_NUMA_NODES] = { false };
-
-	if (conf->socket_id != SOCKET_ID_ANY) {
-		sockets[0] = conf->socket_id;
-		return 1;
-	}
-	RTE_LCORE_FOREACH(lcore)
-		seen[lab_topology_socket_of_lcore(lcore)] = true;
-	for (i = 0; i < RTE_MAX_NUMA_NODES && n < LABYRINTH_MAX_ZONES; i++)
-		if (seen[i])
-			sockets[n++] = (int)i;
-	if (n == 0)
-		sockets[n++] = 0;
-	return n;
-}
-
 struct labyrinth *
 labyrinth_create(const struct labyrinth_conf *conf)
 {
@@ -437,7 +258,7 @@ labyrinth_create(const struct labyrinth_conf *conf)
 		rte_errno = EEXIST;
 		return NULL;
 	}
-	nb_zones = zone_sockets(conf, sockets);
+	nb_zones = lab_topology_zone_sockets(conf, sockets);
 	RTE_LCORE_FOREACH(lcore)
 		nb_lcores++;
 
@@ -448,8 +269,8 @@ labyrinth_create(const struct labyrinth_conf *conf)
 		lc_sz * nb_lcores;
 	mz = rte_memzone_reserve_aligned(name, sz,
 			conf->socket_id == SOCKET_ID_ANY ? SOCKET_ID_ANY :
-			(socket_is_physical(conf->socket_id) ? conf->socket_id :
-			 SOCKET_ID_ANY), 0, RTE_CACHE_LINE_SIZE);
+			(lab_topology_socket_is_physical(conf->socket_id) ?
+			 conf->socket_id : SOCKET_ID_ANY), 0, RTE_CACHE_LINE_SIZE);
 	if (mz == NULL) {
 		err = rte_errno == EEXIST ? EEXIST : ENOMEM;
 		LABYRINTH_LOG(ERR, "%s: cannot reserve %zu bytes: %s",
@@ -482,7 +303,7 @@ labyrinth_create(const struct labyrinth_conf *conf)
 		lab->nb_zones = z + 1;
 		lab->socket_zone[sockets[z]] = (int8_t)z;
 	}
-	build_fallback(lab);
+	lab_topology_build_fallback(lab);
 
 	cursor = RTE_PTR_ADD(lab, RTE_ALIGN_CEIL(sizeof(*lab),
 				RTE_CACHE_LINE_SIZE));
