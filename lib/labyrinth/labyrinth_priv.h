@@ -241,6 +241,16 @@ unsigned int lab_topology_zone_sockets(const struct labyrinth_conf *conf,
 		int *sockets);
 void lab_topology_build_fallback(struct labyrinth *lab);
 
+/* labyrinth_zone.c */
+/* Big enough for any name snprintf can produce; names are validated to
+ * fit RTE_MEMZONE_NAMESIZE before use. */
+#define LAB_MZ_NAME_BUF 64
+void lab_mz_name(char *buf, const char *name, int zone, const char *what);
+void lab_mz_free_by_name(const char *lab_name, int zone, const char *what);
+int lab_zone_init(struct labyrinth *lab, struct lab_zone *zn, int zi,
+		int socket, const struct labyrinth_conf *conf);
+void lab_zone_free(const char *lab_name, struct lab_zone *zn, int zi);
+
 /* labyrinth_telemetry.c */
 void lab_telemetry_register(void);
 
