@@ -15,13 +15,16 @@
  * whole and destroy must leave nothing either).
  *
  * Needs tests/fault/libfault_shim.so in LD_PRELOAD (tests/fault/meson.build
- * sets it). Usage: <EAL args> -- single | split | numa | numa_split
+ * sets it). Usage: <EAL args> -- single | split | numa | numa_split | env
  *   single      one zone on the caller's socket, one memzone of pages
  *   split       one zone whose pages cannot be one memzone (the shim
  *               refuses reservations above SPLIT_MAX_LEN): 2 memzones
  *   numa        SOCKET_ID_ANY on an injected 2-socket topology (lcore 0
  *               on socket 0, lcore 1 on socket 1): 2 zones
  *   numa_split  both: 2 zones of 2 memzones each
+ *   env         the shim armed from the environment alone
+ *               (LABYRINTH_FAULT_MZ=2, LABYRINTH_FAULT_MZ_STICKY=1): the
+ *               first create of the process fails at its owner records
  */
 
 #include <stdbool.h>
@@ -174,6 +177,25 @@ test_fault_create(void)
 	return 0;
 }
 
+/* The first create fails as the environment says; nothing is left. */
+static int
+test_fault_env(void)
+{
+	struct labyrinth *lab;
+
+	rte_errno = 0;
+	lab = create();
+	LT_ASSERT_NULL_ERRNO(lab, ENOMEM);
+	LT_ASSERT_EQ(lt_fault.calls(), 2, "reservations of the create");
+	LT_ASSERT_EQ(lt_fault.failed(), 1, "failures injected");
+	lt_fault_off();
+	if (check_gone("env", 2) != 0)
+		return -1;
+	lab = create();
+	LT_ASSERT(lab != NULL, "create again: %s", rte_strerror(rte_errno));
+	return use_and_destroy(lab, "env", 2);
+}
+
 static int
 set_config(const char *name)
 {
@@ -185,7 +207,7 @@ set_config(const char *name)
 	cfg.split = strcmp(name, "split") == 0 ||
 		strcmp(name, "numa_split") == 0;
 	if (!cfg.split && strcmp(name, "single") != 0 &&
-			strcmp(name, "numa") != 0) {
+			strcmp(name, "numa") != 0 && strcmp(name, "env") != 0) {
 		printf("unknown configuration %s\n", name);
 		return -1;
 	}
@@ -226,17 +248,26 @@ main(int argc, char **argv)
 	argc -= ret;
 	argv += ret;
 	if (argc < 2) {
-		printf("usage: <EAL args> -- single|split|numa|numa_split\n");
+		printf("usage: <EAL args> -- single|split|numa|numa_split|env\n");
 		return 1;
 	}
 	if (lt_fault_init() != 0)
 		return 1;
+	if (strcmp(argv[1], "env") == 0) {
+		/* Armed since the shim was loaded: no selftest first. */
+		if (set_config(argv[1]) != 0)
+			return 1;
+		mz_base = lt_memzone_count();
+		LT_RUN(test_fault_env, failures);
+		goto out;
+	}
 	LT_RUN(lt_fault_selftest, failures);
 	if (failures == 0 && set_config(argv[1]) != 0)
 		failures++;
 	mz_base = lt_memzone_count();
 	if (failures == 0)
 		LT_RUN(test_fault_create, failures);
+out:
 	lt_fault.max_len(0);
 	labyrinth_topology_inject(NULL);
 	rte_eal_cleanup();
