@@ -3,8 +3,9 @@
  */
 
 /*
- * Control path: create, lookup, destroy, walk; memzones and zones; the NUMA
- * topology and fallback order.
+ * Control path: create, lookup, destroy, walk; the memzones of a labyrinth
+ * and its zones. The NUMA topology is in labyrinth_topology.c, the coarse
+ * clock in labyrinth_clock.c.
  */
 
 #include <errno.h>
@@ -12,10 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <numa.h>
-
-#include <rte_alarm.h>
-#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
@@ -27,176 +24,10 @@
 
 RTE_LOG_REGISTER(labyrinth_logtype, lib.labyrinth, NOTICE);
 
-RTE_INIT(labyrinth_init)
-{
-	lab_telemetry_register();
-}
-
-/* Big enough for any name snprintf can produce; names are validated to
- * fit RTE_MEMZONE_NAMESIZE before use. */
-#define LAB_MZ_NAME_BUF 64
-
-/* Injected topology (tests), process-local: only create reads it. */
-static struct labyrinth_topology topo;
-static bool topo_injected;
-
-uint32_t lab_clock;
-static uint32_t clock_started;
-
-static void
-clock_tick(void *arg __rte_unused)
-{
-	/* Relaxed: grabs copy it into owner records as a timestamp; nothing
-	 * is published through it, and a reader a tick behind is within the
-	 * documented resolution. */
-	lab_store(&lab_clock, (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT),
-		LAB_RELAXED);
-	if (rte_eal_alarm_set(LAB_CLOCK_US, clock_tick, NULL) != 0)
-		/* Relaxed: lets a later create or lookup try again. */
-		lab_store(&clock_started, 0, LAB_RELAXED);
-}
-
-void
-lab_clock_start(void)
-{
-	/* Relaxed: only one caller must arm the alarm; the exchange's
-	 * atomicity decides which, and the clock publishes no data. */
-	if (lab_xchg(&clock_started, 1, LAB_RELAXED) == 0)
-		clock_tick(NULL);
-}
-
 struct labyrinth *
 lab_checked(const struct labyrinth *lab)
 {
 	return lab_live(lab) ? (struct labyrinth *)(uintptr_t)lab : NULL;
-}
-
-int
-labyrinth_topology_inject(const struct labyrinth_topology *t)
-{
-	unsigned int i, j;
-
-	if (t == NULL) {
-		topo_injected = false;
-		return 0;
-	}
-	if (t->nb_sockets == 0 || t->nb_sockets > LABYRINTH_TOPO_MAX)
-		return -EINVAL;
-	for (i = 0; i < t->nb_sockets; i++)
-		for (j = 0; j < t->nb_sockets; j++)
-			if (t->distance[i][j] < 10)
-				return -EINVAL;
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		if (t->lcore_socket[i] < -1 ||
-				t->lcore_socket[i] >= (int)t->nb_sockets)
-			return -EINVAL;
-	topo = *t;
-	topo_injected = true;
-	return 0;
-}
-
-int
-lab_topology_socket_of_lcore(unsigned int lcore_id)
-{
-	int s;
-
-	if (lcore_id >= RTE_MAX_LCORE)
-		return 0;
-	if (topo_injected && topo.lcore_socket[lcore_id] >= 0)
-		return topo.lcore_socket[lcore_id];
-	s = (int)rte_lcore_to_socket_id(lcore_id);
-	return (s < 0 || s >= RTE_MAX_NUMA_NODES) ? 0 : s;
-}
-
-/* Whether socket s exists (in the injected topology, or on the machine). */
-static bool
-socket_exists(int s)
-{
-	unsigned int i;
-
-	if (topo_injected)
-		return s >= 0 && s < (int)topo.nb_sockets;
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_socket_id_by_idx(i) == s)
-			return true;
-	return false;
-}
-
-/* Whether socket s has memory on this machine (for memzone reservation). */
-static bool
-socket_is_physical(int s)
-{
-	unsigned int i;
-
-	for (i = 0; i < rte_socket_count(); i++)
-		if (rte_socket_id_by_idx(i) == s)
-			return true;
-	return false;
-}
-
-static int
-numa_dist(int a, int b)
-{
-	int d;
-
-	if (topo_injected) {
-		if (a < (int)topo.nb_sockets && b < (int)topo.nb_sockets)
-			return topo.distance[a][b];
-		return a == b ? 10 : 255;
-	}
-	if (numa_available() >= 0) {
-		d = numa_distance(a, b);
-		if (d > 0)
-			return d;
-	}
-	return a == b ? 10 : 20;
-}
-
-/* Order the zones by distance from each socket (ties: lower socket id). */
-static void
-build_fallback(struct labyrinth *lab)
-{
-	int s;
-	unsigned int i, j;
-
-	for (s = 0; s < RTE_MAX_NUMA_NODES; s++) {
-		uint8_t *f = lab->fallback[s];
-
-		for (i = 0; i < lab->nb_zones; i++)
-			f[i] = (uint8_t)i;
-		/* insertion sort: at most LABYRINTH_MAX_ZONES entries */
-		for (i = 1; i < lab->nb_zones; i++) {
-			uint8_t z = f[i];
-			int dz = numa_dist(s, lab->zone[z].socket_id);
-
-			for (j = i; j > 0; j--) {
-				uint8_t y = f[j - 1];
-				int dy = numa_dist(s, lab->zone[y].socket_id);
-
-				if (dy < dz || (dy == dz &&
-						lab->zone[y].socket_id <
-						lab->zone[z].socket_id))
-					break;
-				f[j] = y;
-			}
-			f[j] = z;
-		}
-	}
-}
-
-int
-labyrinth_fallback_order(const struct labyrinth *lab, int socket_id,
-		int *sockets, unsigned int n)
-{
-	unsigned int i;
-
-	lab = lab_checked(lab);
-	if (lab == NULL || sockets == NULL || socket_id < 0 ||
-			socket_id >= RTE_MAX_NUMA_NODES)
-		return -EINVAL;
-	for (i = 0; i < lab->nb_zones && i < n; i++)
-		sockets[i] = lab->zone[lab->fallback[socket_id][i]].socket_id;
-	return (int)i;
 }
 
 static int
@@ -226,277 +57,142 @@ check_conf(const struct labyrinth_conf *conf, uint32_t *page_size)
 		return EINVAL;
 	if (conf->flags & ~LABYRINTH_F_MASK)
 		return EINVAL;
-	if (conf->socket_id != SOCKET_ID_ANY && !socket_exists(conf->socket_id))
+	if (conf->socket_id != SOCKET_ID_ANY &&
+			!lab_topology_socket_exists(conf->socket_id))
 		return EINVAL;
 	*page_size = ps;
 	return 0;
 }
 
-static void
-mz_name(char *buf, const char *name, int zone, const char *what)
-{
-	if (zone < 0)
-		snprintf(buf, LAB_MZ_NAME_BUF, "%s%s", LABYRINTH_MZ_PREFIX,
-			name);
-	else
-		snprintf(buf, LAB_MZ_NAME_BUF, "%s%s.%d.%s",
-			LABYRINTH_MZ_PREFIX, name, zone, what);
-}
+/* What labyrinth_create() works out before its first side effect. */
+struct create_plan {
+	uint32_t page_size;
+	unsigned int nb_zones;
+	int sockets[LABYRINTH_MAX_ZONES]; /**< of the zones, sorted */
+	unsigned int nb_lcores;
+	size_t lc_sz;                     /**< bytes of one lcore slot */
+	size_t sz;                        /**< bytes of the header memzone */
+	int mz_socket;                    /**< socket of the header memzone */
+};
 
-/* Free a memzone of this labyrinth by name (process-independent). */
-static void
-mz_free_by_name(const char *lab_name, int zone, const char *what)
-{
-	char name[LAB_MZ_NAME_BUF];
-	const struct rte_memzone *mz;
-
-	mz_name(name, lab_name, zone, what);
-	mz = rte_memzone_lookup(name);
-	if (mz != NULL)
-		rte_memzone_free(mz);
-}
-
-static void
-zone_free_memzones(const char *lab_name, struct lab_zone *zn, int zi)
-{
-	unsigned int s;
-	char what[16];
-
-	for (s = 0; s < zn->nb_segs; s++) {
-		snprintf(what, sizeof(what), "%u", s);
-		mz_free_by_name(lab_name, zi, what);
-	}
-	zn->nb_segs = 0;
-	if (zn->meta != NULL)
-		mz_free_by_name(lab_name, zi, "m");
-	zn->meta = NULL;
-}
-
-/*
- * Reserve the pages of a zone: one memzone if possible, else 2, 4, .. 64
- * memzones, each a multiple of 2^LABYRINTH_MAX_ORDER pages (but the last),
- * so that no block of any order straddles two memzones.
- */
+/* Step 1: validate and plan, without side effects; 0 or an errno. */
 static int
-zone_reserve_pages(struct labyrinth *lab, struct lab_zone *zn, int zi,
-		int mz_socket)
+create_validate(const struct labyrinth_conf *conf, struct create_plan *p)
 {
-	const uint32_t unit = UINT32_C(1) << LABYRINTH_MAX_ORDER;
-	uint64_t align = (uint64_t)lab->page_size << LABYRINTH_MAX_ORDER;
-	uint32_t nb_parts, per, first, s;
 	char name[LAB_MZ_NAME_BUF];
-	char what[16];
+	unsigned int lcore;
 	int err;
 
-	if (align > LAB_ZONE_ALIGN)
-		align = LAB_ZONE_ALIGN;
-	for (nb_parts = 1; nb_parts <= LAB_MAX_SEGS; nb_parts *= 2) {
-		per = (zn->nb_pages + nb_parts - 1) / nb_parts;
-		per = (per + unit - 1) / unit * unit;
-		if (nb_parts > 1 && per >= zn->nb_pages)
-			continue;
-		for (first = 0, s = 0; first < zn->nb_pages; s++) {
-			uint32_t cnt = RTE_MIN(per, zn->nb_pages - first);
-			const struct rte_memzone *mz = NULL;
-			size_t len = (size_t)cnt << lab->page_shift;
-
-			snprintf(what, sizeof(what), "%u", s);
-			mz_name(name, lab->name, zi, what);
-			zn->seg[s].iova = RTE_BAD_IOVA;
-			if (nb_parts == 1) {
-				mz = rte_memzone_reserve_aligned(name, len,
-					mz_socket, RTE_MEMZONE_IOVA_CONTIG,
-					(unsigned int)align);
-				if (mz != NULL)
-					zn->seg[s].iova = mz->iova;
-			}
-			if (mz == NULL)
-				mz = rte_memzone_reserve_aligned(name, len,
-					mz_socket, 0, (unsigned int)align);
-			if (mz == NULL)
-				break;
-			zn->seg[s].base = mz->addr;
-			zn->seg[s].first = first;
-			zn->seg[s].count = cnt;
-			zn->nb_segs = s + 1;
-			first += cnt;
-		}
-		if (first >= zn->nb_pages)
-			break;
-		err = rte_errno;
-		for (s = 0; s < zn->nb_segs; s++) {
-			snprintf(what, sizeof(what), "%u", s);
-			mz_free_by_name(lab->name, zi, what);
-		}
-		zn->nb_segs = 0;
-		if (err == EEXIST)
-			return -EEXIST;
-	}
-	if (zn->nb_segs == 0)
-		return -ENOMEM;
-	zn->lo = zn->seg[0].base;
-	zn->hi = zn->seg[0].base;
-	for (s = 0; s < zn->nb_segs; s++) {
-		char *end = zn->seg[s].base +
-			((size_t)zn->seg[s].count << lab->page_shift);
-
-		if (zn->seg[s].base < zn->lo)
-			zn->lo = zn->seg[s].base;
-		if (end > zn->hi)
-			zn->hi = end;
-	}
-	if (nb_parts > 1)
-		LABYRINTH_LOG(NOTICE, "%s: zone %d split into %u memzones",
-			lab->name, zi, zn->nb_segs);
-	return 0;
-}
-
-static int
-zone_init(struct labyrinth *lab, struct lab_zone *zn, int zi, int socket,
-		const struct labyrinth_conf *conf)
-{
-	char name[LAB_MZ_NAME_BUF];
-	const struct rte_memzone *mz;
-	int mz_socket = socket_is_physical(socket) ? socket : SOCKET_ID_ANY;
-	size_t words_sz, meta_sz;
-	int ret;
-	unsigned int s;
-
-	zn->socket_id = socket;
-	zn->nb_pages = conf->nb_pages;
-	zn->reserve = conf->reserve;
-	zn->low = conf->reserve + (conf->nb_pages - conf->reserve) / 8;
-
-	words_sz = labyrinth_map_words_size(zn->nb_pages);
-	meta_sz = (size_t)zn->nb_pages * sizeof(uint64_t);
-	mz_name(name, lab->name, zi, "m");
-	mz = rte_memzone_reserve_aligned(name, words_sz + meta_sz,
-			mz_socket, 0, RTE_CACHE_LINE_SIZE);
-	if (mz == NULL)
-		return rte_errno == EEXIST ? -EEXIST : -ENOMEM;
-	memset(mz->addr, 0, words_sz + meta_sz);
-	labyrinth_map_init(&zn->map, mz->addr, zn->nb_pages, true);
-	zn->meta = RTE_PTR_ADD(mz->addr, words_sz);
-	lab->metadata_bytes += mz->len;
-
-	ret = zone_reserve_pages(lab, zn, zi, mz_socket);
-	if (ret < 0) {
-		rte_memzone_free(mz);
-		zn->meta = NULL;
-		return ret;
-	}
-	if (lab->flags & LABYRINTH_F_DEBUG)
-		for (s = 0; s < zn->nb_segs; s++)
-			memset(zn->seg[s].base, LABYRINTH_POISON,
-				(size_t)zn->seg[s].count << lab->page_shift);
-	return 0;
-}
-
-/* The sockets to put zones on, sorted; returns how many. */
-static unsigned int
-zone_sockets(const struct labyrinth_conf *conf, int *sockets)
-{
-	unsigned int lcore, n = 0, i;
-	bool seen[RTE_MAX_NUMA_NODES] = { false };
-
-	if (conf->socket_id != SOCKET_ID_ANY) {
-		sockets[0] = conf->socket_id;
-		return 1;
-	}
-	RTE_LCORE_FOREACH(lcore)
-		seen[lab_topology_socket_of_lcore(lcore)] = true;
-	for (i = 0; i < RTE_MAX_NUMA_NODES && n < LABYRINTH_MAX_ZONES; i++)
-		if (seen[i])
-			sockets[n++] = (int)i;
-	if (n == 0)
-		sockets[n++] = 0;
-	return n;
-}
-
-struct labyrinth *
-labyrinth_create(const struct labyrinth_conf *conf)
-{
-	char name[LAB_MZ_NAME_BUF];
-	int sockets[LABYRINTH_MAX_ZONES];
-	const struct rte_memzone *mz;
-	struct labyrinth *lab;
-	unsigned int nb_zones, nb_lcores = 0, lcore, z, slot;
-	uint32_t page_size = 0;
-	size_t lc_sz, sz;
-	char *cursor;
-	int err, s;
-
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		rte_errno = E_RTE_SECONDARY;
-		return NULL;
-	}
-	err = check_conf(conf, &page_size);
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return E_RTE_SECONDARY;
+	err = check_conf(conf, &p->page_size);
 	if (err != 0) {
 		LABYRINTH_LOG(ERR, "invalid configuration: %s",
 			rte_strerror(err));
-		rte_errno = err;
-		return NULL;
+		return err;
 	}
-	mz_name(name, conf->name, -1, NULL);
-	if (rte_memzone_lookup(name) != NULL) {
-		rte_errno = EEXIST;
-		return NULL;
-	}
-	nb_zones = zone_sockets(conf, sockets);
+	lab_mz_name(name, conf->name, -1, NULL);
+	if (rte_memzone_lookup(name) != NULL)
+		return EEXIST;
+	p->nb_zones = lab_topology_zone_sockets(conf, p->sockets);
+	p->nb_lcores = 0;
 	RTE_LCORE_FOREACH(lcore)
-		nb_lcores++;
-
-	lc_sz = RTE_ALIGN_CEIL(sizeof(struct lab_lcore) +
+		p->nb_lcores++;
+	p->lc_sz = RTE_ALIGN_CEIL(sizeof(struct lab_lcore) +
 			(size_t)conf->cache_size * sizeof(void *),
 			RTE_CACHE_LINE_SIZE);
-	sz = RTE_ALIGN_CEIL(sizeof(*lab), RTE_CACHE_LINE_SIZE) +
-		lc_sz * nb_lcores;
-	mz = rte_memzone_reserve_aligned(name, sz,
-			conf->socket_id == SOCKET_ID_ANY ? SOCKET_ID_ANY :
-			(socket_is_physical(conf->socket_id) ? conf->socket_id :
-			 SOCKET_ID_ANY), 0, RTE_CACHE_LINE_SIZE);
+	p->sz = RTE_ALIGN_CEIL(sizeof(struct labyrinth), RTE_CACHE_LINE_SIZE) +
+		p->lc_sz * p->nb_lcores;
+	p->mz_socket = conf->socket_id != SOCKET_ID_ANY &&
+		lab_topology_socket_is_physical(conf->socket_id) ?
+		conf->socket_id : SOCKET_ID_ANY;
+	return 0;
+}
+
+/* Step 2: reserve the header memzone and fill in the configuration. */
+static const struct rte_memzone *
+header_reserve(const struct labyrinth_conf *conf,
+		const struct create_plan *p, int *err)
+{
+	char name[LAB_MZ_NAME_BUF];
+	const struct rte_memzone *mz;
+	struct labyrinth *lab;
+
+	lab_mz_name(name, conf->name, -1, NULL);
+	mz = rte_memzone_reserve_aligned(name, p->sz, p->mz_socket, 0,
+			RTE_CACHE_LINE_SIZE);
 	if (mz == NULL) {
-		err = rte_errno == EEXIST ? EEXIST : ENOMEM;
+		*err = rte_errno == EEXIST ? EEXIST : ENOMEM;
 		LABYRINTH_LOG(ERR, "%s: cannot reserve %zu bytes: %s",
-			conf->name, sz, rte_strerror(rte_errno));
-		rte_errno = err;
+			conf->name, p->sz, rte_strerror(rte_errno));
 		return NULL;
 	}
 	lab = mz->addr;
-	memset(lab, 0, sz);
+	memset(lab, 0, p->sz);
 	lab->metadata_bytes = mz->len;
 	rte_strlcpy(lab->name, conf->name, sizeof(lab->name));
-	lab->page_size = page_size;
-	lab->page_shift = (uint32_t)rte_log2_u32(page_size);
+	lab->page_size = p->page_size;
+	lab->page_shift = (uint32_t)rte_log2_u32(p->page_size);
 	lab->nb_pages = conf->nb_pages;
 	lab->reserve = conf->reserve;
 	lab->cache_size = conf->cache_size;
 	lab->flags = conf->flags;
 	lab->conf_socket = conf->socket_id;
 	memset(lab->socket_zone, -1, sizeof(lab->socket_zone));
+	return mz;
+}
 
-	for (z = 0; z < nb_zones; z++) {
-		int ret = zone_init(lab, &lab->zone[z], (int)z, sockets[z], conf);
+/* Free the memzones of zones 0 .. lab->nb_zones - 1. */
+static void
+zones_free(struct labyrinth *lab, const char *name)
+{
+	unsigned int z;
+
+	for (z = 0; z < lab->nb_zones; z++)
+		lab_zone_free(name, &lab->zone[z], (int)z);
+}
+
+/*
+ * Step 3: the zones, one per socket, and their fallback order. On failure
+ * lab->nb_zones zones are whole (a failed lab_zone_init() leaves nothing);
+ * returns 0 or an errno.
+ */
+static int
+zones_init(struct labyrinth *lab, const struct labyrinth_conf *conf,
+		const struct create_plan *p)
+{
+	unsigned int z;
+
+	for (z = 0; z < p->nb_zones; z++) {
+		int ret = lab_zone_init(lab, &lab->zone[z], (int)z,
+				p->sockets[z], conf);
 
 		if (ret < 0) {
-			err = -ret;
 			LABYRINTH_LOG(ERR, "%s: zone on socket %d: %s",
-				conf->name, sockets[z], rte_strerror(err));
-			goto fail;
+				conf->name, p->sockets[z], rte_strerror(-ret));
+			return -ret;
 		}
 		lab->nb_zones = z + 1;
-		lab->socket_zone[sockets[z]] = (int8_t)z;
+		lab->socket_zone[p->sockets[z]] = (int8_t)z;
 	}
-	build_fallback(lab);
+	lab_topology_build_fallback(lab);
+	return 0;
+}
 
-	cursor = RTE_PTR_ADD(lab, RTE_ALIGN_CEIL(sizeof(*lab),
+/* Step 4: the slot of each enabled lcore, after the header. */
+static void
+lcores_init(struct labyrinth *lab, const struct labyrinth_conf *conf,
+		const struct create_plan *p)
+{
+	char *cursor = RTE_PTR_ADD(lab, RTE_ALIGN_CEIL(sizeof(*lab),
 				RTE_CACHE_LINE_SIZE));
-	slot = 0;
+	unsigned int lcore, slot = 0;
+
 	RTE_LCORE_FOREACH(lcore) {
 		struct lab_lcore *lc = (struct lab_lcore *)cursor;
 		struct lab_zone *zn;
+		int s = lab_topology_socket_of_lcore(lcore);
 
-		s = lab_topology_socket_of_lcore(lcore);
 		lc->lcore_id = (uint16_t)lcore;
 		lc->socket_id = s;
 		lc->zone = lab->socket_zone[s] >= 0 ?
@@ -505,7 +201,7 @@ labyrinth_create(const struct labyrinth_conf *conf)
 		zn = &lab->zone[lc->zone];
 		/* spread the lcores' search starts over the map */
 		lc->hint = (uint32_t)(((uint64_t)slot * zn->map.nb_words) /
-				nb_lcores);
+				p->nb_lcores);
 		lc->size = conf->cache_size;
 		lc->cache = (void **)(lc + 1);
 		/* The fast paths' copy of what they need (one cache line). */
@@ -521,9 +217,15 @@ labyrinth_create(const struct labyrinth_conf *conf)
 		lc->owner_bits = (uint16_t)(lcore << LAB_META_OWNER_SHIFT);
 		lc->strict = (conf->flags & LABYRINTH_F_STRICT) != 0;
 		lab->lcore[lcore] = lc;
-		cursor += lc_sz;
+		cursor += p->lc_sz;
 		slot++;
 	}
+}
+
+/* Step 5: make the labyrinth visible to lookup, walk and telemetry. */
+static void
+publish(struct labyrinth *lab)
+{
 	/* Release: the magic is written last and pairs with the acquire load
 	 * in lab_live(), so whoever sees it (a lookup, telemetry, another
 	 * thread handed the pointer) sees the labyrinth fully built, on
@@ -533,12 +235,34 @@ labyrinth_create(const struct labyrinth_conf *conf)
 	LABYRINTH_LOG(INFO, "%s: %u zone(s) of %u pages of %u bytes, reserve %u, cache %u",
 		lab->name, lab->nb_zones, lab->nb_pages, lab->page_size,
 		lab->reserve, lab->cache_size);
+}
+
+struct labyrinth *
+labyrinth_create(const struct labyrinth_conf *conf)
+{
+	struct create_plan plan;
+	const struct rte_memzone *mz;
+	struct labyrinth *lab;
+	int err;
+
+	err = create_validate(conf, &plan);
+	if (err != 0)
+		goto fail;
+	mz = header_reserve(conf, &plan, &err);
+	if (mz == NULL)
+		goto fail;
+	lab = mz->addr;
+	err = zones_init(lab, conf, &plan);
+	if (err != 0)
+		goto free_zones;
+	lcores_init(lab, conf, &plan);
+	publish(lab);
 	return lab;
 
-fail:
-	for (z = 0; z < lab->nb_zones; z++)
-		zone_free_memzones(lab->name, &lab->zone[z], (int)z);
+free_zones:
+	zones_free(lab, lab->name);
 	rte_memzone_free(mz);
+fail:
 	rte_errno = err;
 	return NULL;
 }
@@ -558,7 +282,7 @@ labyrinth_lookup(const char *name)
 		rte_errno = ENOENT;
 		return NULL;
 	}
-	mz_name(mzn, name, -1, NULL);
+	lab_mz_name(mzn, name, -1, NULL);
 	mz = rte_memzone_lookup(mzn);
 	lab = mz != NULL ? lab_checked(mz->addr) : NULL;
 	if (lab == NULL) {
@@ -603,9 +327,8 @@ labyrinth_destroy(struct labyrinth *lab)
 	 * Relaxed: it publishes nothing; a call racing with destroy is a
 	 * caller bug that this only makes more likely to be caught. */
 	lab_store(&lab->magic, 0, LAB_RELAXED);
-	for (z = 0; z < lab->nb_zones; z++)
-		zone_free_memzones(name, &lab->zone[z], (int)z);
-	mz_free_by_name(name, -1, NULL);
+	zones_free(lab, name);
+	lab_mz_free_by_name(name, -1, NULL);
 	return 0;
 }
 

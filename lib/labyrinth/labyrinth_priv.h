@@ -206,7 +206,7 @@ struct labyrinth {
 	struct lab_zone zone[LABYRINTH_MAX_ZONES];
 };
 
-/* labyrinth_pool.c */
+/* labyrinth_clock.c */
 /*
  * Coarse clock for the owner records' grab time: rte_rdtsc() >>
  * LAB_STAMP_SHIFT, refreshed every LAB_CLOCK_US by an EAL alarm (the
@@ -217,6 +217,8 @@ struct labyrinth {
 #define LAB_CLOCK_US 1000
 extern uint32_t lab_clock;
 void lab_clock_start(void);
+
+/* labyrinth_pool.c */
 struct labyrinth *lab_checked(const struct labyrinth *lab);
 
 /*
@@ -232,7 +234,24 @@ lab_live(const struct labyrinth *lab)
 	return likely(lab != NULL &&
 		lab_load(&lab->magic, LAB_ACQUIRE) == LABYRINTH_MAGIC);
 }
+
+/* labyrinth_topology.c */
 int lab_topology_socket_of_lcore(unsigned int lcore_id);
+bool lab_topology_socket_exists(int socket_id);
+bool lab_topology_socket_is_physical(int socket_id);
+unsigned int lab_topology_zone_sockets(const struct labyrinth_conf *conf,
+		int *sockets);
+void lab_topology_build_fallback(struct labyrinth *lab);
+
+/* labyrinth_zone.c */
+/* Big enough for any name snprintf can produce; names are validated to
+ * fit RTE_MEMZONE_NAMESIZE before use. */
+#define LAB_MZ_NAME_BUF 64
+void lab_mz_name(char *buf, const char *name, int zone, const char *what);
+void lab_mz_free_by_name(const char *lab_name, int zone, const char *what);
+int lab_zone_init(struct labyrinth *lab, struct lab_zone *zn, int zi,
+		int socket, const struct labyrinth_conf *conf);
+void lab_zone_free(const char *lab_name, struct lab_zone *zn, int zi);
 
 /* labyrinth_grab.c */
 /*

@@ -228,8 +228,12 @@ tel_held(const char *cmd __rte_unused, const char *params,
 }
 
 /*
- * Called from labyrinth_pool.c's constructor: a constructor here would be
- * dropped by static linking, nothing else referencing this file.
+ * Called from the constructor below. Not static: nothing else in the
+ * library references this file, so a static link would drop it, and its
+ * constructor with it; lib/labyrinth/meson.build and the pkg-config file
+ * make static links ask for this symbol (-Wl,--undefined), which pulls the
+ * file in without a call from labyrinth_pool.c (that call closed a circle:
+ * pool -> telemetry -> stats -> pool).
  */
 void
 lab_telemetry_register(void)
@@ -257,4 +261,9 @@ lab_telemetry_register(void)
 				cmds[i].help) != 0)
 			LABYRINTH_LOG(ERR, "cannot register telemetry command %s",
 				cmds[i].cmd);
+}
+
+RTE_INIT(labyrinth_telemetry_init)
+{
+	lab_telemetry_register();
 }

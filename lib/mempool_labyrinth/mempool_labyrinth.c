@@ -786,6 +786,31 @@ record_obj(struct rte_mempool *mp, void *arg, void *obj, rte_iova_t iova)
 }
 
 /*
+ * Forget every object recorded so far. rte_mempool calls this driver's
+ * populate again after a failed populate: its error path
+ * (rte_mempool_free_memchunks) dequeues every object it had added and
+ * frees their memory, so the pool is empty (populated_size 0) but our
+ * tables still list the objects of the freed memory; a new region's
+ * chunks linked next to the stale ones make a cycle in the page table's
+ * chains, and the enqueue of the first new object loops for ever.
+ * Control path, no other thread on the pool: plain stores.
+ */
+static void
+forget_objects(struct labyrinth_mempool_hdr *h)
+{
+	memset(h->state, LABYRINTH_MEMPOOL_OBJ_HELD, h->size);
+	/* Every object held again, as alloc left the map. */
+	labyrinth_map_init(&h->map, h->map.words, h->size, false);
+	h->nb_chunks = 0;
+	h->cur_chunk = 0;
+	h->nb_pg = 0;
+	h->pg_base = 0;
+	h->pg_shift = LABYRINTH_MEMPOOL_PG_SHIFT_MIN;
+	/* Read relaxed by telemetry. */
+	lab_store(&h->nb_objs, 0, LAB_RELAXED);
+}
+
+/*
  * Populate one memory region: every object of it is recorded, or the call
  * fails (negative errno, one log line). Objects fit in the tables by
  * construction (objs[] and chunks[] have mp->size entries, the page table
@@ -819,6 +844,9 @@ labyrinth_mp_populate(struct rte_mempool *mp, unsigned int max_objs,
 			mp->name, vaddr, len);
 		return -EINVAL;
 	}
+	/* The objects of an earlier, failed populate are gone. */
+	if (mp->populated_size == 0 && h->nb_objs != 0)
+		forget_objects(h);
 	room = h->size - h->nb_objs;
 	if (room == 0) {
 		MPL_LOG(ERR, "mempool %s: all %u objects are recorded already; "
