@@ -7,8 +7,9 @@
  *
  * LLFree's own header needs C23 (`enum : uint8_t`), which gcc 12 rejects,
  * so llfree_peer.c is compiled by clang and this interface, plain C11 with
- * none of LLFree's types, is all main.c sees. It is only compiled when
- * meson found the peer (BENCH_LLFREE); main.c has stubs otherwise.
+ * none of LLFree's types, is all the bench's other files see. It is only
+ * compiled when meson found the peer (BENCH_LLFREE); llfree_stub.c stands
+ * in otherwise.
  */
 
 #ifndef LLFREE_PEER_H

@@ -7,9 +7,10 @@
 
 /*
  * labyrinth-fwd: private declarations shared by main.c (EAL, launch,
- * control loop, shutdown), fwd_args.c (options and config file),
- * fwd_port.c (pools, labyrinth, ports, lcore mapping), fwd_loop.c (the
- * poll-mode workers) and fwd_stats.c (statistics, JSON, telemetry).
+ * control loop, shutdown), fwd_args.c (the table of options, command
+ * line, --help), fwd_cfg.c (the config file), fwd_port.c (pools,
+ * labyrinth, ports, lcore mapping), fwd_loop.c (the poll-mode workers)
+ * and fwd_stats.c (statistics, JSON, telemetry).
  *
  * Threads: the main lcore sets everything up, launches the workers, then
  * runs the control loop (it may sleep). Workers only poll, forward and
@@ -159,6 +160,15 @@ const char *fwd_mode_name(enum fwd_mode mode);
 int fwd_parse_args(struct fwd_opts *o, int argc, char **argv);
 void fwd_print_config(FILE *f, const struct fwd_opts *o);
 void fwd_usage(const char *prgname);
+/* fwd_args.c: the table of options, as the config file uses it; an
+ * option is its id */
+int fwd_opt_find(const char *section, const char *key);
+int fwd_opt_section_known(const char *section);
+int fwd_opt_set(struct fwd_opts *o, int id, const char *val, char *err,
+		size_t errlen);
+
+/* fwd_cfg.c */
+int fwd_cfg_apply(struct fwd_opts *o, const char *path);
 
 /* fwd_port.c */
 void fwd_setup(struct fwd_state *st);

@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+/*
+ * Section 4, "latency": the distribution of single grabs, TSC per grab,
+ * with p50, p99, p99.9 and max as medians over runs, and (--cdf) the
+ * pooled CDF of every variant.
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+
+#include "bench_priv.h"
+
+#define LAT_BATCH 32            /* grabs timed one by one, then freed */
+#define HIST_CYCLES 65536u      /* latency histogram: one bucket a cycle */
+#define NB_PCT 4                /* p50, p99, p99.9, max */
+
+enum { L_LAB_C, L_LAB_NC, L_RING_C, L_RING_NC, L_NB };
+
+struct lat_var {
+	char name[80];
+	struct bench_pool *bp;   /* NULL: the timer alone */
+	uint64_t fails;
+	uint64_t *hist;          /* all runs, for the CDF */
+	double pct[NB_PCT][MAX_RUNS]; /* p50, p99, p99.9, max in ns */
+	struct figure *fig[NB_PCT];
+};
+
+/* The buffers of a run (the runner's ctx). */
+struct lat_ctx {
+	uint32_t *cyc;           /* n samples */
+	uint32_t *hist;          /* HIST_CYCLES buckets of one run */
+	uint64_t n;
+};
+
+static const double lat_q[3] = { 0.50, 0.99, 0.999 };
+static const char * const lat_label[NB_PCT] = { "p50", "p99", "p99.9",
+	"max" };
+
+/* 8< latency loop */
+static __rte_always_inline void
+lat_loop(const struct bench_pool *bp, uint32_t *cyc, uint64_t n,
+		uint64_t *fails, const bool lab)
+{
+	void *pages[LAT_BATCH];
+	uint64_t done, bad = 0, t0;
+	unsigned int i;
+
+	for (done = 0; done < n; done += LAT_BATCH) {
+		for (i = 0; i < LAT_BATCH; i++) {
+			t0 = rte_rdtsc();
+			rte_compiler_barrier();
+			pages[i] = bp_get(bp, lab);
+			rte_compiler_barrier();
+			cyc[done + i] = (uint32_t)RTE_MIN(rte_rdtsc() - t0,
+					(uint64_t)UINT32_MAX);
+		}
+		for (i = 0; i < LAT_BATCH; i++) {
+			if (unlikely(pages[i] == NULL))
+				bad++;
+			else
+				bad += bp_put(bp, pages[i], lab);
+		}
+	}
+	*fails += bad;
+}
+/* >8 latency loop */
+
+static void
+lat_timer_only(uint32_t *cyc, uint64_t n)
+{
+	uint64_t i, t0;
+
+	for (i = 0; i < n; i++) {
+		t0 = rte_rdtsc();
+		rte_compiler_barrier();
+		cyc[i] = (uint32_t)(rte_rdtsc() - t0);
+	}
+}
+
+static void
+lat_run(struct lat_var *v, uint32_t *cyc, uint64_t n)
+{
+	if (v->bp == NULL)
+		lat_timer_only(cyc, n);
+	else if (v->bp->lab != NULL)
+		lat_loop(v->bp, cyc, n, &v->fails, true);
+	else
+		lat_loop(v->bp, cyc, n, &v->fails, false);
+}
+
+/* Percentiles of one run, in ns, from a histogram of cycles. */
+static void
+lat_percentiles(struct lat_var *v, unsigned int r, const uint32_t *cyc,
+		uint64_t n, uint32_t *hist)
+{
+	uint64_t i, acc = 0, max = 0;
+	unsigned int q = 0;
+
+	memset(hist, 0, HIST_CYCLES * sizeof(*hist));
+	for (i = 0; i < n; i++) {
+		hist[RTE_MIN(cyc[i], HIST_CYCLES - 1)]++;
+		max = RTE_MAX(max, (uint64_t)cyc[i]);
+	}
+	for (i = 0; i < HIST_CYCLES && q < RTE_DIM(lat_q); i++) {
+		acc += hist[i];
+		v->hist[i] += hist[i];
+		/* the smallest value with at least q of the samples */
+		while (q < RTE_DIM(lat_q) && acc >= ceil(lat_q[q] * n)) {
+			uint64_t c = i == HIST_CYCLES - 1 ? max : i;
+
+			v->pct[q][r] = (double)c * bench_tsc_ns;
+			q++;
+		}
+	}
+	for (; i < HIST_CYCLES; i++)
+		v->hist[i] += hist[i];
+	v->pct[3][r] = (double)max * bench_tsc_ns;
+}
+
+static void
+lat_write_cdf(const struct lat_var *vars, unsigned int nv)
+{
+	FILE *f;
+	unsigned int j;
+	uint64_t i, total, acc;
+
+	f = fopen(bench_opt.cdf_path, "w");
+	if (f == NULL) {
+		printf("error: cannot write %s: %s\n", bench_opt.cdf_path,
+			strerror(errno));
+		bench_nb_failed++;
+		return;
+	}
+	fprintf(f, "# labyrinth-bench latency CDF of single grabs (batches "
+		"of %u), all runs pooled\n# one index per variant; columns: "
+		"ns fraction_at_or_below\n# gnuplot: plot for [i=0:%u] 'FILE' "
+		"index i using 1:2 with steps title columnheader(1)\n",
+		LAT_BATCH, nv - 1);
+	for (j = 0; j < nv; j++) {
+		const struct lat_var *v = &vars[j];
+
+		for (i = 0, total = 0; i < HIST_CYCLES; i++)
+			total += v->hist[i];
+		fprintf(f, "%s\"%s\" \"fraction\"\n", j ? "\n\n" : "",
+			v->name);
+		for (i = 0, acc = 0; i < HIST_CYCLES; i++) {
+			if (v->hist[i] == 0)
+				continue;
+			acc += v->hist[i];
+			fprintf(f, "%.2f %.7f\n", (double)i * bench_tsc_ns,
+				(double)acc / (double)total);
+		}
+	}
+	fclose(f);
+	printf("latency CDF written to %s\n", bench_opt.cdf_path);
+}
+
+/* bench_round_robin() callbacks */
+
+static bool
+lat_rr_usable(void *ctx, const void *var)
+{
+	const struct lat_var *v = var;
+
+	RTE_SET_USED(ctx);
+	return v->bp == NULL || bp_usable(v->bp);
+}
+
+static void
+lat_rr_warm_up(void *ctx, void *var)
+{
+	const struct lat_ctx *c = ctx;
+
+	lat_run(var, c->cyc, RTE_ALIGN_CEIL(c->n / 10, LAT_BATCH));
+}
+
+static void
+lat_rr_run(void *ctx, void *var, unsigned int r)
+{
+	const struct lat_ctx *c = ctx;
+
+	lat_run(var, c->cyc, c->n);
+	lat_percentiles(var, r, c->cyc, c->n, c->hist);
+}
+
+static void
+lat_pools_create(struct bench_pool *pools)
+{
+	pools[L_LAB_C].lab = lab_create("bench_l_c", PAGE_4K, POOL_PAGES,
+			CACHE);
+	pools[L_LAB_NC].lab = lab_create("bench_l_nc", PAGE_4K, POOL_PAGES, 0);
+	pools[L_RING_C].mp = mp_create("bench_l_ring_c", "ring_mp_mc",
+			POOL_OBJS, PAGE_4K, CACHE);
+	pools[L_RING_NC].mp = mp_create("bench_l_ring_nc", "ring_mp_mc",
+			POOL_OBJS, PAGE_4K, 0);
+}
+
+/* A variant for each pool, then the timer alone. */
+static void
+lat_vars_init(struct lat_var *vars, unsigned int nv,
+		struct bench_pool *pools)
+{
+	unsigned int j;
+
+	memset(vars, 0, nv * sizeof(*vars));
+	for (j = 0; j < nv; j++) {
+		vars[j].bp = j < L_NB ? &pools[j] : NULL;
+		fmt_label(vars[j].name, sizeof(vars[j].name), "%s",
+			j < L_NB ? pools[j].name : "timer alone (rdtsc pair)");
+		vars[j].hist = calloc(HIST_CYCLES, sizeof(*vars[j].hist));
+		if (vars[j].hist == NULL)
+			rte_exit(EXIT_FAILURE, "out of memory\n");
+	}
+}
+
+/* A variant's four figures, printed; the labyrinths' tail targets. */
+static void
+lat_figures(struct lat_var *v, unsigned int j)
+{
+	bool ok = variant_ok(v->name, v->fails) &&
+		(v->bp == NULL || bp_usable(v->bp));
+	char name[96];
+	unsigned int q;
+
+	for (q = 0; q < NB_PCT; q++) {
+		fmt_label(name, sizeof(name), "%s %s", v->name, lat_label[q]);
+		v->fig[q] = figure_add("latency", name, "ns", v->pct[q],
+				bench_opt.runs, ok, NAN);
+	}
+	for (q = 0; q < NB_PCT; q++)
+		print_figure(v->fig[q]);
+	if (j == L_LAB_C || j == L_LAB_NC) {
+		fmt_label(name, sizeof(name), "latency: %s p99.9 / p50",
+			v->name);
+		target_add(name, ok ? v->fig[2]->med / v->fig[0]->med : NAN,
+			true, 4.0);
+	}
+}
+
+/* Ratios of the labyrinths to the mempool of the same cache size. */
+static void
+lat_ratios(struct lat_var *vars)
+{
+	unsigned int j, q;
+
+	for (j = 0; j < 2; j++)
+		for (q = 0; q < NB_PCT; q++)
+			figure_vs(vars[j].fig[q], vars[j + L_RING_C].fig[q]);
+	printf("ratios vs the mempool of the same cache size:\n");
+	for (j = 0; j < 2; j++) {
+		for (q = 0; q < NB_PCT; q++) {
+			const struct figure *f = vars[j].fig[q];
+
+			if (!isnan(f->ratio))
+				printf("  %-50s %.2fx %s\n", f->name, f->ratio,
+					f->vs);
+		}
+	}
+}
+
+static void
+section_latency(void)
+{
+	struct bench_pool pools[L_NB] = {
+		[L_LAB_C] = { .name = "labyrinth cache 256" },
+		[L_LAB_NC] = { .name = "labyrinth no cache" },
+		[L_RING_C] = { .name = "mempool ring_mp_mc cache 256" },
+		[L_RING_NC] = { .name = "mempool ring_mp_mc cache 0" },
+	};
+	struct lat_var vars[L_NB + 1];
+	struct lat_ctx ctx = {
+		.n = RTE_ALIGN_CEIL(bench_opt.n_lat, LAT_BATCH),
+	};
+	const struct bench_rr rr = {
+		.vars = vars,
+		.size = sizeof(vars[0]),
+		.nv = RTE_DIM(vars),
+		.runs = bench_opt.runs,
+		.ctx = &ctx,
+		.usable = lat_rr_usable,
+		.warm_up = lat_rr_warm_up,
+		.run = lat_rr_run,
+	};
+	unsigned int j;
+
+	lat_pools_create(pools);
+	ctx.cyc = malloc(ctx.n * sizeof(*ctx.cyc));
+	ctx.hist = malloc(HIST_CYCLES * sizeof(*ctx.hist));
+	lat_vars_init(vars, rr.nv, pools);
+	if (ctx.cyc == NULL || ctx.hist == NULL)
+		rte_exit(EXIT_FAILURE, "out of memory\n");
+
+	bench_round_robin(&rr);
+	print_table_head("4. latency of single grabs, 1 lcore (rdtsc around "
+		"each grab; batches of 32 grabs, then 32 untimed frees)");
+	for (j = 0; j < rr.nv; j++)
+		lat_figures(&vars[j], j);
+	lat_ratios(vars);
+
+	if (bench_opt.cdf_path != NULL)
+		lat_write_cdf(vars, rr.nv);
+	for (j = 0; j < rr.nv; j++)
+		free(vars[j].hist);
+	free(ctx.hist);
+	free(ctx.cyc);
+	bp_free_all(pools, L_NB);
+}
+
+const struct bench_section bench_latency_section = {
+	.name = "latency",
+	.run = section_latency,
+};
