@@ -393,29 +393,46 @@ pair_add_malloc(struct pair_var *vars, unsigned int *nv, uint64_t n)
 	v->size = PAGE_4K;
 }
 
-/* Ratios, each to the best relevant anchor. */
+/* The figure of the variant called name, anchored to the better of two. */
+static void
+pair_vs_best(const struct pair_var *vars, unsigned int nv, const char *name,
+		const char *a, const char *b)
+{
+	struct figure *f = (struct figure *)pair_fig(vars, nv, name);
+
+	figure_vs(f, figure_best(pair_fig(vars, nv, a),
+			b != NULL ? pair_fig(vars, nv, b) : NULL));
+}
+
+/* Ratios, each to the best relevant anchor (by name). */
 static void
 pair_ratios(struct pair_var *vars, unsigned int nv)
 {
-	char name[80];
-	unsigned int o;
+	static const char * const cached[] = { "labyrinth cache 256",
+		"labyrinth strict cache 256" };
+	static const char * const bulk[] = { "labyrinth bulk 32, cache 256",
+		"labyrinth strict bulk 32, cache 256" };
+	char name[80], anchor[80];
+	unsigned int i, o;
 
-	figure_vs(vars[0].fig,
-		figure_best(pair_fig(vars, nv, "mempool ring_mp_mc cache 256"),
-			pair_fig(vars, nv, "mempool stack cache 256")));
-	figure_vs(vars[1].fig,
-		figure_best(pair_fig(vars, nv, "mempool ring_mp_mc cache 0"),
-			pair_fig(vars, nv, "mempool stack cache 0")));
-	figure_vs(vars[2].fig, figure_best(
-		pair_fig(vars, nv, "mempool ring_mp_mc bulk 32, cache 256"),
-		pair_fig(vars, nv, "mempool stack bulk 32, cache 256")));
-	figure_vs(vars[3].fig, figure_best(
-		pair_fig(vars, nv, "mempool ring_mp_mc bulk 32, cache 0"),
-		pair_fig(vars, nv, "mempool stack bulk 32, cache 0")));
+	for (i = 0; i < RTE_DIM(cached); i++) {
+		pair_vs_best(vars, nv, cached[i], "mempool ring_mp_mc cache 256",
+			"mempool stack cache 256");
+		pair_vs_best(vars, nv, bulk[i],
+			"mempool ring_mp_mc bulk 32, cache 256",
+			"mempool stack bulk 32, cache 256");
+	}
+	pair_vs_best(vars, nv, "labyrinth no cache",
+		"mempool ring_mp_mc cache 0", "mempool stack cache 0");
+	pair_vs_best(vars, nv, "labyrinth bulk 32, no cache",
+		"mempool ring_mp_mc bulk 32, cache 0",
+		"mempool stack bulk 32, cache 0");
 	for (o = 0; o <= LABYRINTH_MAX_ORDER; o++) {
-		fmt_label(name, sizeof(name), "rte_malloc %u KiB aligned",
+		fmt_label(name, sizeof(name), "labyrinth order %u (%u KiB)", o,
 			(PAGE_4K << o) / 1024);
-		figure_vs(vars[4 + o].fig, pair_fig(vars, nv, name));
+		fmt_label(anchor, sizeof(anchor), "rte_malloc %u KiB aligned",
+			(PAGE_4K << o) / 1024);
+		pair_vs_best(vars, nv, name, anchor, NULL);
 	}
 }
 
