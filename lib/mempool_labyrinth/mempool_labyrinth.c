@@ -31,6 +31,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_alarm.h>
@@ -45,6 +46,7 @@
 #include <rte_telemetry.h>
 
 #include "labyrinth_atomic_priv.h"
+#include "labyrinth_holders_priv.h"
 #include "labyrinth_map_priv.h"
 #include "labyrinth_mempool_priv.h"
 
@@ -942,6 +944,7 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 		struct rte_tel_data *d)
 {
 	struct labyrinth_mempool_hdr *h;
+	struct labyrinth_holders *hs;
 	const struct rte_mempool *mp;
 	struct pool_counters c;
 	unsigned int free_map, free_all;
@@ -989,6 +992,12 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 	/* Process-wide; relaxed: a statistic. */
 	rte_tel_data_add_dict_u64(d, "bad_pool_calls",
 			lab_load(&bad_pool_calls, LAB_RELAXED));
+	/* Who holds the objects out of the driver (liblabyrinth reads the
+	 * hold records). */
+	hs = malloc(sizeof(*hs));
+	if (hs != NULL && labyrinth_mempool_holders_get(mp, 0, hs) == 0)
+		labyrinth_holders_tel(d, hs, true);
+	free(hs);
 	report_rejects(h, &c, false);
 	report_bad_pool();
 	return 0;
