@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -132,24 +134,117 @@ rate(uint64_t cur, uint64_t prev, double dt)
 	return dt > 0 ? (double)(cur - prev) / dt / 1e6 : 0;
 }
 
+/* Milliseconds, for the tables. */
+static double
+ms(uint64_t us)
+{
+	return (double)us / 1000.0;
+}
+
+/* The non-empty buckets of an age histogram, on one line. */
+static void
+print_ages(FILE *f, const struct labyrinth_holders *hs)
+{
+	unsigned int k;
+
+	fprintf(f, "    ages (lower bound, us):");
+	for (k = 0; k < LABYRINTH_AGE_BUCKETS; k++)
+		if (hs->age_hist[k] != 0)
+			fprintf(f, " %" PRIu64 "+: %" PRIu64,
+				LABYRINTH_AGE_BUCKET_US(k), hs->age_hist[k]);
+	fprintf(f, "%s\n", hs->blocks == 0 ? " none held" : "");
+}
+
+/*
+ * Who holds a labyrinth mempool's mbufs: per lcore, the mbufs it took
+ * from the driver that are neither back nor in an rte_mempool cache, the
+ * oldest, and each lcore's mempool cache. Nothing for other ops.
+ */
+static void
+print_pool_holders(FILE *f, const struct rte_mempool *mp,
+		struct labyrinth_holders *hs)
+{
+	unsigned int i;
+
+	if (labyrinth_mempool_holders_get(mp, 0, hs) != 0)
+		return;
+	fprintf(f, "  holders: %" PRIu64 " mbufs held outside the mempool "
+		"caches, oldest %.1f ms; %" PRIu64 " in the caches (the "
+		"driver counts them held)\n", hs->held, ms(hs->oldest_age_us),
+		hs->cache_len);
+	fprintf(f, "    %7s %10s %10s %10s %10s\n", "lcore", "held",
+		"oldest-ms", "in-caches", "cache-len");
+	for (i = 0; i <= LABYRINTH_OWNER_NON_EAL; i++) {
+		const struct labyrinth_holder *o = &hs->owner[i];
+
+		if (o->held + o->in_caches + o->cache_len == 0)
+			continue;
+		if (i == LABYRINTH_OWNER_NON_EAL)
+			fprintf(f, "    %7s", "non-EAL");
+		else
+			fprintf(f, "    %7u", i);
+		fprintf(f, " %10" PRIu64 " %10.1f %10" PRIu64 " %10" PRIu64
+			"\n", o->held, ms(o->oldest_age_us), o->in_caches,
+			o->cache_len);
+	}
+	print_ages(f, hs);
+}
+
+/* Who holds the labyrinth's pages: per owner lcore. */
+static void
+print_page_holders(FILE *f, const struct labyrinth *lab,
+		struct labyrinth_holders *hs)
+{
+	unsigned int i;
+
+	if (labyrinth_holders_get(lab, 0, hs) != 0)
+		return;
+	fprintf(f, "  holders: %" PRIu64 " pages held in %" PRIu64
+		" blocks, oldest %.1f ms\n", hs->held, hs->blocks,
+		ms(hs->oldest_age_us));
+	fprintf(f, "    %7s %10s %10s %10s\n", "owner", "pages", "blocks",
+		"oldest-ms");
+	for (i = 0; i <= LABYRINTH_OWNER_NON_EAL; i++) {
+		const struct labyrinth_holder *o = &hs->owner[i];
+
+		if (o->blocks == 0)
+			continue;
+		if (i == LABYRINTH_OWNER_NON_EAL)
+			fprintf(f, "    %7s", "non-EAL");
+		else
+			fprintf(f, "    %7u", i);
+		fprintf(f, " %10" PRIu64 " %10" PRIu64 " %10.1f\n", o->held,
+			o->blocks, ms(o->oldest_age_us));
+	}
+	print_ages(f, hs);
+}
+
 static void
 print_pools(FILE *f)
 {
+	struct labyrinth_holders *hs = malloc(sizeof(*hs));
 	struct labyrinth_stats ls;
 	unsigned int s;
 
 	for (s = 0; s < RTE_MAX_NUMA_NODES; s++)
-		if (fwd.pool[s] != NULL)
+		if (fwd.pool[s] != NULL) {
 			fprintf(f, "pool %s (%s): %u of %u mbufs free\n",
 				fwd.pool[s]->name, fwd.opts.pool_ops,
 				rte_mempool_avail_count(fwd.pool[s]),
 				fwd.pool[s]->size);
-	if (fwd.lab != NULL && labyrinth_stats_get(fwd.lab, &ls) == 0)
+			if (hs != NULL)
+				print_pool_holders(f, fwd.pool[s], hs);
+		}
+	if (fwd.lab != NULL && labyrinth_stats_get(fwd.lab, &ls) == 0) {
 		fprintf(f, "pages %s: %" PRIu64 " of %" PRIu64 " free, "
 			"reserve %" PRIu64 ", reserve dips %" PRIu64
 			", grab failures %" PRIu64 ", bad frees %" PRIu64 "\n",
 			labyrinth_name(fwd.lab), ls.free, ls.pages, ls.reserve,
 			ls.reserve_dips, ls.alloc_fail, ls.bad_frees);
+		if (hs != NULL)
+			print_page_holders(f, fwd.lab, hs);
+	}
+	free(hs);
 }
 
 /* Periodic table: counters since start, rates since the previous one. */
@@ -250,7 +345,54 @@ fwd_summary_print(FILE *f, const struct fwd_snapshot *s)
 struct json_lab_ctx {
 	FILE *f;
 	int first;
+	struct labyrinth_holders *hs;
 };
+
+/* ", \"holders\": {...}" of a summary, for the JSON file. */
+static void
+json_holders(FILE *f, const struct labyrinth_holders *hs, bool mempool)
+{
+	unsigned int i, k;
+	int first = 1;
+
+	fprintf(f, ", \"holders\": {\"held\": %" PRIu64 ", \"blocks\": %"
+		PRIu64 ", \"oldest_age_us\": %" PRIu64, hs->held, hs->blocks,
+		hs->oldest_age_us);
+	if (mempool)
+		fprintf(f, ", \"in_caches\": %" PRIu64 ", \"cache_len\": %"
+			PRIu64, hs->in_caches, hs->cache_len);
+	fprintf(f, ", \"by_owner\": [");
+	for (i = 0; i <= LABYRINTH_OWNER_NON_EAL; i++) {
+		const struct labyrinth_holder *o = &hs->owner[i];
+
+		if (o->blocks + o->in_caches + o->cache_len == 0)
+			continue;
+		fprintf(f, "%s{\"owner\": ", first ? "" : ", ");
+		if (i == LABYRINTH_OWNER_NON_EAL)
+			fprintf(f, "\"non_eal\"");
+		else
+			fprintf(f, "%u", i);
+		fprintf(f, ", \"held\": %" PRIu64 ", \"blocks\": %" PRIu64
+			", \"oldest_age_us\": %" PRIu64, o->held, o->blocks,
+			o->oldest_age_us);
+		if (mempool)
+			fprintf(f, ", \"in_caches\": %" PRIu64
+				", \"cache_len\": %" PRIu64, o->in_caches,
+				o->cache_len);
+		fprintf(f, "}");
+		first = 0;
+	}
+	fprintf(f, "], \"age_hist_us\": {");
+	first = 1;
+	for (k = 0; k < LABYRINTH_AGE_BUCKETS; k++) {
+		if (hs->age_hist[k] == 0)
+			continue;
+		fprintf(f, "%s\"%" PRIu64 "\": %" PRIu64, first ? "" : ", ",
+			LABYRINTH_AGE_BUCKET_US(k), hs->age_hist[k]);
+		first = 0;
+	}
+	fprintf(f, "}}");
+}
 
 static void
 json_lab(struct labyrinth *lab, void *arg)
@@ -264,10 +406,13 @@ json_lab(struct labyrinth *lab, void *arg)
 		", \"free\": %" PRIu64 ", \"reserve\": %" PRIu64
 		", \"alloc_ok\": %" PRIu64 ", \"alloc_fail\": %" PRIu64
 		", \"reserve_dips\": %" PRIu64 ", \"frees\": %" PRIu64
-		", \"bad_frees\": %" PRIu64 ", \"audit\": %d}",
+		", \"bad_frees\": %" PRIu64 ", \"audit\": %d",
 		c->first ? "" : ",", labyrinth_name(lab), ls.pages, ls.free,
 		ls.reserve, ls.alloc_ok, ls.alloc_fail, ls.reserve_dips,
 		ls.frees, ls.bad_frees, labyrinth_audit(lab));
+	if (c->hs != NULL && labyrinth_holders_get(lab, 0, c->hs) == 0)
+		json_holders(c->f, c->hs, false);
+	fprintf(c->f, "}");
 	c->first = 0;
 }
 
@@ -339,19 +484,26 @@ fwd_json_write(const char *path, const struct fwd_snapshot *s)
 	}
 	fprintf(f, "\n  ],\n  \"pools\": [");
 	first = 1;
+	lc.hs = malloc(sizeof(*lc.hs));
 	for (sk = 0; sk < RTE_MAX_NUMA_NODES; sk++) {
 		if (fwd.pool[sk] == NULL)
 			continue;
 		fprintf(f, "%s\n    {\"name\": \"%s\", \"socket\": %u, "
-			"\"size\": %u, \"avail\": %u}", first ? "" : ",",
+			"\"size\": %u, \"avail\": %u", first ? "" : ",",
 			fwd.pool[sk]->name, sk, fwd.pool[sk]->size,
 			rte_mempool_avail_count(fwd.pool[sk]));
+		if (lc.hs != NULL &&
+				labyrinth_mempool_holders_get(fwd.pool[sk], 0,
+					lc.hs) == 0)
+			json_holders(f, lc.hs, true);
+		fprintf(f, "}");
 		first = 0;
 	}
 	fprintf(f, "\n  ],\n  \"labyrinths\": [");
 	lc.f = f;
 	lc.first = 1;
 	labyrinth_walk(json_lab, &lc);
+	free(lc.hs);
 	fprintf(f, "\n  ],\n  \"mbufs_missing\": %u,\n  \"pages_missing\": "
 		"%u,\n  \"labyrinth_audit\": %d,\n  \"clean\": %s\n}\n",
 		fwd.mbufs_missing, fwd.pages_missing, fwd.lab_audit,

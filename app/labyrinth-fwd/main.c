@@ -24,8 +24,12 @@
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#ifdef RTE_LIB_PDUMP
+#include <rte_pdump.h>
+#endif
 
 #include "fwd_priv.h"
 
@@ -121,6 +125,13 @@ main(int argc, char **argv)
 
 	/* 8< pools, labyrinth, ports, signals, launch */
 	fwd_setup(&fwd);
+#ifdef RTE_LIB_PDUMP
+	/* As testpmd does: a dpdk-pdump secondary can capture our ports
+	 * (docs/mempool-driver.md, multi-process). */
+	if (rte_pdump_init() != 0)
+		FWD_LOG(WARNING, "packet capture (pdump) unavailable: %s",
+			rte_strerror(rte_errno));
+#endif
 
 	signal(SIGINT, signal_handler);
 	signal(SIGTERM, signal_handler);
@@ -142,6 +153,9 @@ main(int argc, char **argv)
 			rc = EXIT_FAILURE;
 	}
 	fwd.stop_tsc = rte_rdtsc();
+#ifdef RTE_LIB_PDUMP
+	rte_pdump_uninit();
+#endif
 	fwd_snapshot(&final);
 	printf("\nworkers stopped; closing ports\n");
 	fwd_port_shutdown(&fwd);

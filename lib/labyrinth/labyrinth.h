@@ -138,6 +138,8 @@ extern "C" {
 /** Opaque handle of a labyrinth. */
 struct labyrinth;
 
+struct rte_mempool;
+
 /** Configuration of a new labyrinth. */
 struct labyrinth_conf {
 	const char *name;    /**< unique; memzone names derive from it */
@@ -551,6 +553,110 @@ int labyrinth_held_walk(const struct labyrinth *lab, uint64_t min_age_us,
 		void (*fn)(const struct labyrinth_held_info *info, void *arg),
 		void *arg);
 
+/** Buckets of labyrinth_holders.age_hist. */
+#define LABYRINTH_AGE_BUCKETS 40
+
+/**
+ * Lower bound, in microseconds, of bucket k of labyrinth_holders.age_hist:
+ * bucket 0 counts ages below 1 us, bucket k (k >= 1) ages in
+ * [2^(k-1), 2^k) us, and the last bucket every age from its lower bound up.
+ */
+#define LABYRINTH_AGE_BUCKET_US(k) ((k) == 0 ? UINT64_C(0) : \
+	UINT64_C(1) << ((k) - 1))
+
+/** What one owner holds, in struct labyrinth_holders. */
+struct labyrinth_holder {
+	uint64_t held;          /**< pages (page pool) or objects (mempool)
+				 *   held; for a mempool, not counting those
+				 *   found in rte_mempool lcore caches */
+	uint64_t blocks;        /**< page pool: blocks (one per grab) held;
+				 *   mempool: equals held */
+	uint64_t oldest_age_us; /**< age of its oldest held block or object;
+				 *   0 when it holds none */
+	uint64_t in_caches;     /**< mempool: objects this owner dequeued that
+				 *   now sit in an rte_mempool lcore cache
+				 *   (counted out of held); 0 for a page pool */
+	uint64_t cache_len;     /**< mempool: objects in this lcore's own
+				 *   rte_mempool cache, whoever dequeued them;
+				 *   0 for a page pool and for the non-EAL slot */
+};
+
+/**
+ * Who holds the pages of a labyrinth or the objects of a labyrinth mempool:
+ * a snapshot of the owner records (page pool: the owner lcore and grab time
+ * of each held block; mempool: the dequeuing lcore and dequeue time the
+ * driver records for each object). Ages have the coarse clock's resolution,
+ * about 1 ms. Counts are exact when the pool is quiet.
+ *
+ * A mempool's own per-lcore caches sit above the driver: an object in one
+ * has left the driver and is held in the driver's view. The mempool call
+ * finds them (it reads every lcore's rte_mempool cache) and counts them in
+ * in_caches and owner[].cache_len instead of held. Objects in caches the
+ * application made itself (rte_mempool_cache_create()) cannot be seen and
+ * count as held by the lcore that dequeued them.
+ */
+struct labyrinth_holders {
+	uint64_t min_age_us;    /**< only blocks or objects held at least this
+				 *   long are counted in held, blocks, ages */
+	uint64_t held;          /**< sum of owner[].held */
+	uint64_t blocks;        /**< sum of owner[].blocks */
+	uint64_t oldest_age_us; /**< the oldest over all owners; 0 if none */
+	uint64_t in_caches;     /**< mempool: sum of owner[].in_caches */
+	uint64_t cache_len;     /**< mempool: sum of owner[].cache_len */
+	/** Held blocks (page pool) or objects (mempool, outside the caches)
+	 *  by age: see LABYRINTH_AGE_BUCKET_US(). */
+	uint64_t age_hist[LABYRINTH_AGE_BUCKETS];
+	/** By owner lcore id; [LABYRINTH_OWNER_NON_EAL]: threads without one. */
+	struct labyrinth_holder owner[RTE_MAX_LCORE + 1];
+};
+
+/**
+ * Holder summary of a labyrinth's pages: per owner lcore, the pages and
+ * blocks held, the oldest age; and a histogram of ages. Built from the
+ * owner records that every grab writes (see labyrinth_held_walk()).
+ *
+ * Thread safety: MT-safe; a snapshot. Control path: it reads every page's
+ * owner record.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param min_age_us
+ *   Count only blocks held at least this long (0: every held block).
+ * @param holders
+ *   Filled in (in_caches and cache_len are 0).
+ * @return
+ *   0; -EINVAL if lab or holders is NULL.
+ */
+int labyrinth_holders_get(const struct labyrinth *lab, uint64_t min_age_us,
+		struct labyrinth_holders *holders);
+
+/**
+ * Holder summary of a mempool served by the labyrinth mempool driver
+ * (either ops, "labyrinth" or "labyrinth_strict"): per lcore, the objects
+ * it dequeued from the driver that are still out, the oldest age, the
+ * objects of its rte_mempool cache; and a histogram of ages. The driver
+ * records the dequeuing lcore and the time of every dequeue per object.
+ * Reads shared memory only, so it works in any process of the primary's
+ * file prefix, with or without the driver loaded.
+ *
+ * Thread safety: MT-safe; a snapshot, not atomic across objects while the
+ * pool is in use. Control path: it reads every object's record and every
+ * lcore's mempool cache, and allocates a byte per object.
+ *
+ * @param mp
+ *   A mempool.
+ * @param min_age_us
+ *   Count only objects held at least this long in held and the ages (0:
+ *   every object).
+ * @param holders
+ *   Filled in.
+ * @return
+ *   0; -EINVAL if mp or holders is NULL or mp is not a pool of the
+ *   labyrinth driver (of this layout); -ENOMEM.
+ */
+int labyrinth_mempool_holders_get(const struct rte_mempool *mp,
+		uint64_t min_age_us, struct labyrinth_holders *holders);
+
 /**
  * Iterate over every labyrinth of this process's shared memory.
  *
@@ -582,8 +688,6 @@ const char *labyrinth_name(const struct labyrinth *lab);
  *   Page size in bytes; 0 if lab is NULL.
  */
 uint32_t labyrinth_page_size(const struct labyrinth *lab);
-
-struct rte_mempool;
 
 /**
  * Check that a mempool whose pool_data was set up by the labyrinth mempool

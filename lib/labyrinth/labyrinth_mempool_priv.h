@@ -41,10 +41,12 @@
  */
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_mempool.h>
 #include <rte_memzone.h>
@@ -81,7 +83,7 @@ extern "C" {
  * it in the memzone; bumped on every change, so that a process built
  * against another layout refuses the pool instead of misreading it.
  */
-#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 2u
+#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 3u
 
 /**
  * Memzone name prefix; the name is the prefix plus the hex address of the
@@ -121,6 +123,47 @@ struct labyrinth_mempool_chunk {
 #define LABYRINTH_MEMPOOL_SHARED_SLOT RTE_MAX_LCORE
 
 /**
+ * @name Hold records (hold[] in the header)
+ * Who dequeued an object and when, for the holder summary
+ * (labyrinth_mempool_holders_get()). Every dequeue writes the record of
+ * each object it hands out with one relaxed 64-bit store; nothing else
+ * writes it, and it means something only while the object's state is
+ * LABYRINTH_MEMPOOL_OBJ_HELD. A record read at the same time as a dequeue
+ * may be the previous holder's: a snapshot, like every statistic here.
+ *   bits 0..15   owner: the lcore id, or LABYRINTH_MEMPOOL_SHARED_SLOT
+ *                (a thread without one)
+ *   bits 32..63  dequeue time: the TSC >> LABYRINTH_MEMPOOL_STAMP_SHIFT,
+ *                from the driver's coarse clock (a tick is 1 ms); the TSC
+ *                is common to all processes, so stamps compare across them
+ * @{
+ */
+#define LABYRINTH_MEMPOOL_STAMP_SHIFT 20
+_Static_assert(LABYRINTH_MEMPOOL_SHARED_SLOT <= UINT16_MAX,
+	"owner ids must fit the 16 owner bits of a hold record");
+
+/** A hold record of an owner (lcore id or the shared slot) and a stamp. */
+static inline uint64_t
+labyrinth_mempool_hold_rec(unsigned int owner, uint32_t stamp)
+{
+	return ((uint64_t)stamp << 32) | (owner & 0xffffu);
+}
+
+/** Owner of a hold record: an lcore id or LABYRINTH_MEMPOOL_SHARED_SLOT. */
+static inline unsigned int
+labyrinth_mempool_hold_owner(uint64_t rec)
+{
+	return (unsigned int)(rec & 0xffffu);
+}
+
+/** Dequeue time of a hold record (TSC >> LABYRINTH_MEMPOOL_STAMP_SHIFT). */
+static inline uint32_t
+labyrinth_mempool_hold_stamp(uint64_t rec)
+{
+	return (uint32_t)(rec >> 32);
+}
+/** @} */
+
+/**
  * Per-lcore state of one pool. An EAL lcore is the only writer of its slot;
  * the shared slot (threads without an lcore id) has many writers, and its
  * counters are updated with atomic RMWs. There is no per-lcore state of
@@ -144,6 +187,7 @@ struct labyrinth_mempool_hdr {
 	uint32_t mode;           /**< LABYRINTH_MEMPOOL_MODE_* of the ops */
 	void **objs;             /**< index -> object, nb_objs entries used */
 	uint8_t *state;          /**< index -> OBJ_HELD / OBJ_FREE */
+	uint64_t *hold;          /**< index -> hold record (who, since when) */
 	/** In the order populate made them (an index never changes). */
 	struct labyrinth_mempool_chunk *chunks;
 	uint32_t *pg_chunk;      /**< granule -> lowest chunk starting an
@@ -195,6 +239,51 @@ labyrinth_mempool_ops_mode(const char *name)
 	if (strcmp(name, LABYRINTH_MEMPOOL_OPS_NAME_STRICT) == 0)
 		return LABYRINTH_MEMPOOL_MODE_STRICT;
 	return -1;
+}
+
+/**
+ * Index of an object of the pool, from its address alone, in O(1): the
+ * page table gives the lowest chunk with an object start in the object's
+ * granule; the object lies in it or in one of the next ones of that
+ * granule, linked upward (a granule holds the tail of one chunk and the
+ * heads of the next: in practice one or two), then one multiplication by
+ * the stride's reciprocal. Reads only the header's tables (written by
+ * populate; the data path never runs during populate).
+ *
+ * @return true and *idx set if obj is exactly the start of an object of
+ *   this pool; false otherwise.
+ */
+static inline bool
+labyrinth_mempool_obj_index(const struct labyrinth_mempool_hdr *h,
+		const void *obj, uint32_t *idx)
+{
+	const struct labyrinth_mempool_chunk *c, *chunks = h->chunks;
+	uintptr_t a = (uintptr_t)obj, off, g;
+	uint32_t k;
+	uint64_t q;
+
+	if (unlikely(a < h->pg_base))
+		return false;
+	g = (a - h->pg_base) >> h->pg_shift;
+	if (unlikely(g >= h->nb_pg))
+		return false;
+	k = h->pg_chunk[g];
+	if (unlikely(k == LABYRINTH_MEMPOOL_NO_CHUNK))
+		return false;
+	c = &chunks[k];
+	/* Links go up by address, so this ends; it follows only chunks
+	 * that start in this granule at or below a. */
+	while (c->next != LABYRINTH_MEMPOOL_NO_CHUNK &&
+			chunks[c->next].lo <= a)
+		c = &chunks[c->next];
+	if (unlikely(a < c->lo))
+		return false;
+	off = a - c->lo;
+	q = rte_reciprocal_divide_u64(off, &h->recip);
+	if (unlikely(q >= c->count || q * h->stride != off))
+		return false;
+	*idx = c->first + (uint32_t)q;
+	return true;
 }
 
 /**

@@ -17,6 +17,7 @@
 #include <rte_errno.h>
 #include <rte_memory.h>
 
+#include "labyrinth_holders_priv.h"
 #include "labyrinth_priv.h"
 
 /* Free pages per zone: map budget + cache-less tokens + cached pages. */
@@ -468,4 +469,23 @@ labyrinth_held_walk(const struct labyrinth *lab, uint64_t min_age_us,
 		}
 	}
 	return count;
+}
+
+static void
+holders_one(const struct labyrinth_held_info *info, void *arg)
+{
+	lab_holders_add(arg, (unsigned int)info->owner,
+		UINT64_C(1) << info->order, info->age_us);
+}
+
+int
+labyrinth_holders_get(const struct labyrinth *lab, uint64_t min_age_us,
+		struct labyrinth_holders *holders)
+{
+	if (lab_checked(lab) == NULL || holders == NULL)
+		return -EINVAL;
+	memset(holders, 0, sizeof(*holders));
+	holders->min_age_us = min_age_us;
+	return labyrinth_held_walk(lab, min_age_us, holders_one, holders) < 0 ?
+		-EINVAL : 0;
 }

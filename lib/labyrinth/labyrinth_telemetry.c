@@ -11,12 +11,15 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
 #include <rte_telemetry.h>
 
+#include "labyrinth_holders_priv.h"
 #include "labyrinth_priv.h"
 
 static void
@@ -144,6 +147,86 @@ tel_lcores(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
+/* Telemetry key of an owner slot: its lcore id, or "non_eal". */
+static void
+owner_key(char *key, size_t len, unsigned int i)
+{
+	if (i == LABYRINTH_OWNER_NON_EAL)
+		snprintf(key, len, "non_eal");
+	else
+		snprintf(key, len, "%u", i);
+}
+
+/* A dict container of one per-owner figure, non-zero entries only. */
+static void
+add_by_owner(struct rte_tel_data *d, const char *name,
+		const struct labyrinth_holders *hs, size_t off, bool eal_only)
+{
+	struct rte_tel_data *c = rte_tel_data_alloc();
+	unsigned int i;
+	char key[16];
+
+	if (c == NULL)
+		return;
+	rte_tel_data_start_dict(c);
+	for (i = 0; i <= LABYRINTH_OWNER_NON_EAL; i++) {
+		const uint64_t *v = RTE_PTR_ADD(&hs->owner[i], off);
+
+		if (*v == 0 || (eal_only && i == LABYRINTH_OWNER_NON_EAL))
+			continue;
+		owner_key(key, sizeof(key), i);
+		rte_tel_data_add_dict_u64(c, key, *v);
+	}
+	if (rte_tel_data_add_dict_container(d, name, c, 0) != 0)
+		rte_tel_data_free(c);
+}
+
+void
+labyrinth_holders_tel(struct rte_tel_data *d,
+		const struct labyrinth_holders *hs, bool mempool)
+{
+	struct rte_tel_data *hist = rte_tel_data_alloc();
+	unsigned int k;
+	char key[24];
+
+	if (mempool) {
+		rte_tel_data_add_dict_string(d, "holders", "held_* count "
+			"objects out of the driver but not in rte_mempool lcore "
+			"caches (see cache_len_by_lcore)");
+		rte_tel_data_add_dict_u64(d, "held_objects", hs->held);
+		rte_tel_data_add_dict_u64(d, "held_in_mempool_caches",
+			hs->in_caches);
+		add_by_owner(d, "held_by_lcore", hs,
+			offsetof(struct labyrinth_holder, held), false);
+		add_by_owner(d, "oldest_age_us_by_lcore", hs,
+			offsetof(struct labyrinth_holder, oldest_age_us), false);
+		add_by_owner(d, "in_caches_by_lcore", hs,
+			offsetof(struct labyrinth_holder, in_caches), false);
+		add_by_owner(d, "cache_len_by_lcore", hs,
+			offsetof(struct labyrinth_holder, cache_len), true);
+	} else {
+		rte_tel_data_add_dict_u64(d, "held_pages", hs->held);
+		add_by_owner(d, "pages_by_owner", hs,
+			offsetof(struct labyrinth_holder, held), false);
+		add_by_owner(d, "oldest_age_us_by_owner", hs,
+			offsetof(struct labyrinth_holder, oldest_age_us), false);
+	}
+	rte_tel_data_add_dict_u64(d, "oldest_age_us", hs->oldest_age_us);
+	if (hist == NULL)
+		return;
+	/* Non-empty buckets, keyed by their lower bound in microseconds. */
+	rte_tel_data_start_dict(hist);
+	for (k = 0; k < LABYRINTH_AGE_BUCKETS; k++) {
+		if (hs->age_hist[k] == 0)
+			continue;
+		snprintf(key, sizeof(key), "%" PRIu64,
+			LABYRINTH_AGE_BUCKET_US(k));
+		rte_tel_data_add_dict_u64(hist, key, hs->age_hist[k]);
+	}
+	if (rte_tel_data_add_dict_container(d, "age_hist_us", hist, 0) != 0)
+		rte_tel_data_free(hist);
+}
+
 #define HELD_LIST_MAX 32
 
 struct held_acc {
@@ -177,6 +260,7 @@ tel_held(const char *cmd __rte_unused, const char *params,
 	uint64_t min_age = 0;
 	struct labyrinth *lab;
 	struct rte_tel_data *owners;
+	struct labyrinth_holders *hs;
 	struct held_acc *acc;
 	unsigned int i;
 	int n;
@@ -202,6 +286,11 @@ tel_held(const char *cmd __rte_unused, const char *params,
 	if (acc->list != NULL)
 		rte_tel_data_start_array(acc->list, RTE_TEL_STRING_VAL);
 	n = labyrinth_held_walk(lab, min_age, held_one, acc);
+	hs = malloc(sizeof(*hs));
+	if (hs != NULL && labyrinth_holders_get(lab, min_age, hs) != 0) {
+		free(hs);
+		hs = NULL;
+	}
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "min_age_us", min_age);
 	rte_tel_data_add_dict_u64(d, "held_blocks", n < 0 ? 0 : (uint64_t)n);
@@ -221,8 +310,11 @@ tel_held(const char *cmd __rte_unused, const char *params,
 		}
 		rte_tel_data_add_dict_container(d, "by_owner", owners, 0);
 	}
+	if (hs != NULL)
+		labyrinth_holders_tel(d, hs, false);
 	if (acc->list != NULL)
 		rte_tel_data_add_dict_container(d, "listed", acc->list, 0);
+	free(hs);
 	free(acc);
 	return 0;
 }
@@ -252,7 +344,7 @@ lab_telemetry_register(void)
 		{ "/labyrinth/lcores", tel_lcores,
 		  "Returns the per-lcore cache state of a labyrinth. Parameters: labyrinth_name" },
 		{ "/labyrinth/held", tel_held,
-		  "Returns blocks held at least min_age_us, by owner (leak finder). Parameters: labyrinth_name[,min_age_us]" },
+		  "Returns blocks held at least min_age_us: pages, oldest age by owner, age histogram. Parameters: labyrinth_name[,min_age_us]" },
 	};
 	unsigned int i;
 

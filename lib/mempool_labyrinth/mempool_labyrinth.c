@@ -31,8 +31,10 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <rte_alarm.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -44,6 +46,7 @@
 #include <rte_telemetry.h>
 
 #include "labyrinth_atomic_priv.h"
+#include "labyrinth_holders_priv.h"
 #include "labyrinth_map_priv.h"
 #include "labyrinth_mempool_priv.h"
 
@@ -53,6 +56,54 @@ RTE_LOG_REGISTER(mempool_labyrinth_logtype, pmd.mempool.labyrinth, NOTICE);
 #define MPL_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, mempool_labyrinth_logtype, \
 		"mempool_labyrinth: %s(): " fmt "\n", __func__, ##__VA_ARGS__)
+
+/*
+ * Coarse clock of the hold records' dequeue time (labyrinth_mempool_priv.h):
+ * the TSC >> LABYRINTH_MEMPOOL_STAMP_SHIFT, refreshed every CLOCK_US by an
+ * EAL alarm (the interrupt thread) that the first pool alloc of this
+ * process arms, so that a dequeue reads a variable instead of the TSC
+ * (rdtsc costs about 35 ns on this virtualised x86). 0 until armed: a
+ * process that dequeues from pools it did not create (a secondary) reads
+ * the TSC itself, once per dequeue call.
+ */
+#define CLOCK_US 1000
+static uint32_t mp_clock;
+static uint32_t mp_clock_armed;
+
+static void
+clock_tick(void *arg __rte_unused)
+{
+	/* Relaxed: dequeues copy it into hold records as a timestamp; it
+	 * publishes nothing, and a reader a tick behind is within the
+	 * documented resolution. */
+	lab_store(&mp_clock, (uint32_t)(rte_rdtsc() >>
+			LABYRINTH_MEMPOOL_STAMP_SHIFT), LAB_RELAXED);
+	if (rte_eal_alarm_set(CLOCK_US, clock_tick, NULL) != 0)
+		/* Relaxed: lets the next alloc try again. */
+		lab_store(&mp_clock_armed, 0, LAB_RELAXED);
+}
+
+/* Control path (alloc): arm the clock once per process. */
+static void
+clock_start(void)
+{
+	/* Relaxed: the exchange only decides which caller arms the alarm;
+	 * the clock publishes no data. */
+	if (lab_xchg(&mp_clock_armed, 1, LAB_RELAXED) == 0)
+		clock_tick(NULL);
+}
+
+/* Now, for a hold record. */
+static __rte_always_inline uint32_t
+clock_now(void)
+{
+	/* Relaxed: a timestamp, orders nothing (see mp_clock). */
+	uint32_t now = lab_load(&mp_clock, LAB_RELAXED);
+
+	if (unlikely(now == 0))
+		now = (uint32_t)(rte_rdtsc() >> LABYRINTH_MEMPOOL_STAMP_SHIFT);
+	return now;
+}
 
 /* Objects translated per batch on the stack (dequeue and enqueue). */
 #define BATCH 128
@@ -86,46 +137,12 @@ slot_count(uint64_t *ctr, unsigned int lcore_id, uint64_t v)
 		lab_fetch_add(ctr, v, LAB_RELAXED);
 }
 
-/*
- * Index of a returned object, from its address alone, in O(1): the page
- * table gives the lowest chunk with an object start in the object's
- * granule; the object lies in it or in one of the next ones of that
- * granule, linked upward (a granule holds the tail of one chunk and the
- * heads of the next: in practice one or two), then one multiplication by
- * the stride's reciprocal. False if obj is not exactly the start of an
- * object of this pool. Reads only the pool header's tables.
- */
-static inline bool
+/* Index of a returned object: see labyrinth_mempool_obj_index(). */
+static __rte_always_inline bool
 obj_index(const struct labyrinth_mempool_hdr *h, const void *obj,
 		uint32_t *idx)
 {
-	const struct labyrinth_mempool_chunk *c, *chunks = h->chunks;
-	uintptr_t a = (uintptr_t)obj, off, g;
-	uint32_t k;
-	uint64_t q;
-
-	if (unlikely(a < h->pg_base))
-		return false;
-	g = (a - h->pg_base) >> h->pg_shift;
-	if (unlikely(g >= h->nb_pg))
-		return false;
-	k = h->pg_chunk[g];
-	if (unlikely(k == LABYRINTH_MEMPOOL_NO_CHUNK))
-		return false;
-	c = &chunks[k];
-	/* Links go up by address, so this ends; it follows only chunks
-	 * that start in this granule at or below a. */
-	while (c->next != LABYRINTH_MEMPOOL_NO_CHUNK &&
-			chunks[c->next].lo <= a)
-		c = &chunks[c->next];
-	if (unlikely(a < c->lo))
-		return false;
-	off = a - c->lo;
-	q = rte_reciprocal_divide_u64(off, &h->recip);
-	if (unlikely(q >= c->count || q * h->stride != off))
-		return false;
-	*idx = c->first + (uint32_t)q;
-	return true;
+	return labyrinth_mempool_obj_index(h, obj, idx);
 }
 
 /*
@@ -328,6 +345,7 @@ mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n,
 	struct labyrinth_mempool_lcore *lc;
 	uint32_t idx[BATCH], hint;
 	unsigned int done, i, want, got;
+	uint64_t rec;
 
 	if (unlikely(!hdr_ok_mode(h, strict)))
 		return bad_pool();
@@ -337,6 +355,9 @@ mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n,
 		slot_count(&lc->dequeue_fails, lcore_id, 1);
 		return -ENOBUFS;
 	}
+	/* Who and since when, one record for the whole call. */
+	rec = labyrinth_mempool_hold_rec(lcore_id < RTE_MAX_LCORE ? lcore_id :
+			LABYRINTH_MEMPOOL_SHARED_SLOT, clock_now());
 	/* Only a hint: a stale or racing value (shared slot) is harmless,
 	 * relaxed is enough. */
 	hint = lab_load(&lc->hint, LAB_RELAXED);
@@ -348,6 +369,9 @@ mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n,
 			 * claim (acquire) already ordered us after the put. */
 			lab_store(&h->state[idx[i]], LABYRINTH_MEMPOOL_OBJ_HELD,
 				LAB_RELAXED);
+			/* Relaxed: a statistic for the holder summary, which
+			 * reads it as a snapshot; it publishes nothing. */
+			lab_store(&h->hold[idx[i]], rec, LAB_RELAXED);
 			obj_table[done + i] = h->objs[idx[i]];
 		}
 		if (unlikely(got < want)) {
@@ -442,7 +466,7 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	char mz_name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
 	struct labyrinth_mempool_hdr *h;
-	size_t words_sz, objs_sz, state_sz, chunks_sz, pg_sz, total;
+	size_t words_sz, objs_sz, state_sz, hold_sz, chunks_sz, pg_sz, total;
 	uint32_t max_chunks, pg_cap, stride;
 	unsigned int i, nb_slots = RTE_MAX_LCORE + 1;
 	int socket_id, ret, mode;
@@ -467,6 +491,8 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	objs_sz = RTE_ALIGN_CEIL((size_t)mp->size * sizeof(void *),
 			RTE_CACHE_LINE_SIZE);
 	state_sz = RTE_ALIGN_CEIL((size_t)mp->size, RTE_CACHE_LINE_SIZE);
+	hold_sz = RTE_ALIGN_CEIL((size_t)mp->size * sizeof(uint64_t),
+			RTE_CACHE_LINE_SIZE);
 	/* One chunk an object at worst (every object in memory of its
 	 * own): the table can never overflow. */
 	max_chunks = mp->size;
@@ -475,7 +501,8 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 			RTE_CACHE_LINE_SIZE);
 	pg_cap = pg_capacity(mp, stride);
 	pg_sz = (size_t)pg_cap * sizeof(uint32_t);
-	total = HDR_SIZE + words_sz + objs_sz + state_sz + chunks_sz + pg_sz;
+	total = HDR_SIZE + words_sz + objs_sz + state_sz + hold_sz + chunks_sz +
+		pg_sz;
 
 	socket_id = mp->socket_id;
 	if (socket_id == SOCKET_ID_ANY)
@@ -497,7 +524,8 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	memset(h, 0, total);
 	h->objs = RTE_PTR_ADD(h, HDR_SIZE + words_sz);
 	h->state = RTE_PTR_ADD(h->objs, objs_sz);
-	h->chunks = RTE_PTR_ADD(h->state, state_sz);
+	h->hold = RTE_PTR_ADD(h->state, state_sz);
+	h->chunks = RTE_PTR_ADD(h->hold, hold_sz);
 	h->pg_chunk = RTE_PTR_ADD(h->chunks, chunks_sz);
 	h->max_chunks = max_chunks;
 	h->pg_cap = pg_cap;
@@ -524,6 +552,7 @@ labyrinth_mp_alloc(struct rte_mempool *mp)
 	h->layout_version = LABYRINTH_MEMPOOL_LAYOUT_VERSION;
 	h->magic = LABYRINTH_MEMPOOL_MAGIC;
 	mp->pool_data = h;
+	clock_start();
 	return 0;
 }
 
@@ -943,6 +972,7 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 		struct rte_tel_data *d)
 {
 	struct labyrinth_mempool_hdr *h;
+	struct labyrinth_holders *hs;
 	const struct rte_mempool *mp;
 	struct pool_counters c;
 	unsigned int free_map, free_all;
@@ -990,6 +1020,12 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 	/* Process-wide; relaxed: a statistic. */
 	rte_tel_data_add_dict_u64(d, "bad_pool_calls",
 			lab_load(&bad_pool_calls, LAB_RELAXED));
+	/* Who holds the objects out of the driver (liblabyrinth reads the
+	 * hold records). */
+	hs = malloc(sizeof(*hs));
+	if (hs != NULL && labyrinth_mempool_holders_get(mp, 0, hs) == 0)
+		labyrinth_holders_tel(d, hs, true);
+	free(hs);
 	report_rejects(h, &c, false);
 	report_bad_pool();
 	return 0;

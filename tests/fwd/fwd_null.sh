@@ -6,8 +6,9 @@
 # (ARGS: more application options, e.g. queues and an lcore map)
 # Runs 3 s; checks that packets were forwarded, that the per-port and
 # per-lcore counters add up, that live statistics were printed, that
-# nothing leaked (mbufs, pages, labyrinth audit) and that the JSON summary
-# parses.
+# nothing leaked (mbufs, pages, labyrinth audit), that the live statistics
+# show who holds the mbufs (and pages) per lcore, and that the JSON summary
+# parses and says nothing is held at exit.
 
 # shellcheck source=tests/fwd/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -41,6 +42,19 @@ nb_stats=$(grep -c "^== labyrinth-fwd $MODE" "$LOG")
 ok "$nb_stats statistics tables"
 grep -q "^result: clean" "$LOG" || fail "summary does not say clean"
 
+# Holder summary in the live statistics: a line per labyrinth pool, and a
+# row for a worker lcore (held, oldest-ms, in-caches, cache-len).
+grep -qE '^  holders: [0-9]+ mbufs held outside the mempool caches' "$LOG" ||
+	fail "no mbuf holder summary in the statistics"
+grep -qE '^ +[1-9][0-9]* +[0-9]+ +[0-9.]+ +[0-9]+ +[1-9][0-9]*$' "$LOG" ||
+	fail "no worker lcore row in the mbuf holder table"
+grep -qE '^    ages \(lower bound, us\):' "$LOG" || fail "no age histogram"
+if [ "$MODE" = page-copy ]; then
+	grep -qE '^  holders: [0-9]+ pages held in [0-9]+ blocks' "$LOG" ||
+		fail "no page holder summary in the statistics"
+fi
+ok "holder summaries in the statistics"
+
 json_check "$JSON" \
 	"j['mode'] == '$MODE'" \
 	'j["totals"]["tx"] > 0' \
@@ -50,6 +64,11 @@ json_check "$JSON" \
 	'all(p["ipackets"] == p["rx"] and p["opackets"] == p["tx"] for p in j["ports"])' \
 	|| fail "JSON summary"
 json_check_common "$JSON" || fail "JSON invariants"
+json_check "$JSON" \
+	'all(p["holders"]["held"] == 0 for p in j["pools"])' \
+	'all("cache_len" in p["holders"] for p in j["pools"])' \
+	'all(l["holders"]["held"] == 0 for l in j["labyrinths"])' \
+	|| fail "JSON holder summaries"
 if [ "$MODE" = page-copy ]; then
 	json_check "$JSON" \
 		'[l for l in j["labyrinths"] if l["name"] == "lfwd_pages"][0]["alloc_ok"] >= j["totals"]["tx"]' \
