@@ -708,6 +708,35 @@ uint32_t labyrinth_page_size(const struct labyrinth *lab);
  */
 int labyrinth_mempool_check(const struct rte_mempool *mp);
 
+/**
+ * Give back the objects an lcore of a dead process held from a mempool of
+ * the labyrinth mempool driver: the objects in that lcore's rte_mempool
+ * cache, and every object the driver handed to that lcore (its hold
+ * record, written at dequeue) that is not in a live lcore's cache.
+ *
+ * The caller asserts that the process owning lcore_id is dead (see
+ * labyrinth_reclaim_lcore() for how to know) and that the objects it had
+ * taken were not handed to live lcores that still use them: the driver
+ * records who dequeued an object, not who holds it after a hand-over.
+ *
+ * Thread safety: control path; MT-safe with gets and puts of other
+ * lcores. O(objects).
+ *
+ * @param mp
+ *   A mempool of the labyrinth driver (ops "labyrinth" or
+ *   "labyrinth_strict").
+ * @param lcore_id
+ *   The dead lcore's id.
+ * @return
+ *   The number of objects given back; -EINVAL if mp is NULL or not a
+ *   labyrinth pool or lcore_id >= RTE_MAX_LCORE; -EBUSY if lcore_id is an
+ *   enabled lcore of the calling process; -EXDEV if this process's ops
+ *   table does not reach the driver for mp (see labyrinth_mempool_check());
+ *   -ENOMEM if a temporary table cannot be allocated.
+ */
+int64_t labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp,
+		unsigned int lcore_id);
+
 #ifdef __cplusplus
 }
 #endif

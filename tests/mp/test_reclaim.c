@@ -3,13 +3,17 @@
  */
 
 /*
- * A secondary killed while it holds pages: the primary (lcores 0-1)
- * creates a labyrinth and starts itself as a secondary on lcores 2-3,
- * which grab HELD pages (single pages and blocks) and wait. The primary
- * kills it with SIGKILL, reaps it (so it knows it is dead), reclaims
- * lcores 2 and 3 with labyrinth_reclaim_lcore(), and checks: every page
- * given back and counted, free == total, audit clean, its own live lcores
- * refused with -EBUSY, and the pool grabs every page again.
+ * A secondary killed while it holds pages and mbufs: the primary (lcores
+ * 0-1) creates a labyrinth and a mempool of the labyrinth driver (loaded
+ * with -d, as the secondary does) and starts itself as a secondary on
+ * lcores 2-3, which grab pages (single pages and blocks) and mbufs and
+ * keep them. The primary kills it with SIGKILL, reaps it (so it knows it
+ * is dead), reclaims lcores 2 and 3 with labyrinth_reclaim_lcore() and
+ * labyrinth_mempool_reclaim_lcore(), and checks: every page and mbuf given
+ * back and counted, free == total, audit clean, its own live lcores
+ * refused with -EBUSY, and both pools serve everything again.
+ *
+ * Arguments: <EAL args> [-- <plugin>]; without the plugin, pages only.
  */
 
 #include <errno.h>
@@ -28,10 +32,12 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_mbuf.h>
 #include <rte_memzone.h>
 
 #include "labyrinth.h"
 #include "labyrinth_test.h"
+#include "lt_plugin.h"
 
 #define LAB_NAME "rcl"
 #define CTL_NAME "rcl_ctl"
@@ -39,18 +45,24 @@
 #define SINGLES 400u          /* single pages per secondary lcore */
 #define BLOCKS 25u            /* order-2 blocks per secondary lcore */
 #define HELD_PER_LCORE (SINGLES + 4 * BLOCKS)
+#define POOL_NAME "rcl_pool"
+#define POOL_SIZE 4095u
+#define MBUFS 500u            /* mbufs kept per secondary lcore */
 #define WAIT_S 60
 
 struct rcl_ctl {
 	uint32_t held[RTE_MAX_LCORE]; /* pages held, per secondary lcore */
+	uint32_t mbufs[RTE_MAX_LCORE]; /* mbufs kept, per secondary lcore */
 	uint32_t ready;               /* secondary lcores done grabbing */
 	uint32_t errors;
 };
 
 static struct rcl_ctl *ctl;
 static struct labyrinth *lab;
+static struct rte_mempool *mp;
 static char self[PATH_MAX];
 static char prefix_arg[128];
+static const char *plugin;    /* copy of the driver, or NULL */
 
 /* Secondary lcore: grab and keep; then wait to be killed. */
 static int
@@ -69,6 +81,11 @@ hold(void *arg __rte_unused)
 		/* Relaxed: a count read after the release of ready. */
 		__atomic_fetch_add(&ctl->errors, 1, __ATOMIC_RELAXED);
 	ctl->held[id] = n;
+	n = 0;
+	for (i = 0; mp != NULL && i < MBUFS; i++)
+		if (rte_pktmbuf_alloc(mp) != NULL)
+			n++;
+	ctl->mbufs[id] = n;
 	/* Release: held[] above is visible to the primary's acquire. */
 	__atomic_fetch_add(&ctl->ready, 1, __ATOMIC_RELEASE);
 	for (;;)
@@ -87,6 +104,11 @@ secondary_main(void)
 		return 1;
 	}
 	ctl = mz->addr;
+	mp = rte_mempool_lookup(POOL_NAME);
+	if (mp != NULL && labyrinth_mempool_check(mp) != 0) {
+		printf("secondary: the mempool's ops disagree\n");
+		return 1;
+	}
 	rte_eal_mp_remote_launch(hold, NULL, CALL_MAIN);
 	return 0;
 }
@@ -99,10 +121,16 @@ spawn_secondary(void)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		execl(self, self, "--lcores", "(2,3)@(0,1)",
-			"--proc-type=secondary", prefix_arg, "--no-pci",
-			"--log-level=lib.eal:error", "--", "secondary",
-			(char *)NULL);
+		if (plugin != NULL)
+			execl(self, self, "--lcores", "(2,3)@(0,1)",
+				"--proc-type=secondary", prefix_arg, "--no-pci",
+				"--log-level=lib.eal:error", "-d", plugin, "--",
+				"secondary", (char *)NULL);
+		else
+			execl(self, self, "--lcores", "(2,3)@(0,1)",
+				"--proc-type=secondary", prefix_arg, "--no-pci",
+				"--log-level=lib.eal:error", "--", "secondary",
+				(char *)NULL);
 		_exit(127);
 	}
 	return pid;
@@ -171,6 +199,26 @@ test_reclaim(void)
 	LT_ASSERT_EQ(labyrinth_stats_get(lab, &st), 0, "");
 	LT_ASSERT_EQ(st.alloc_ok - st.frees, 0, "grabs and frees balance");
 
+	if (mp != NULL) {
+		int64_t m2, m3;
+
+		LT_ASSERT_EQ(ctl->mbufs[2] + ctl->mbufs[3], 2 * MBUFS, "");
+		LT_ASSERT_EQ(rte_mempool_in_use_count(mp), 2 * MBUFS, "");
+		LT_ASSERT_EQ(labyrinth_mempool_reclaim_lcore(mp, 0), -EBUSY, "");
+		LT_ASSERT_EQ(labyrinth_mempool_reclaim_lcore(mp,
+				RTE_MAX_LCORE), -EINVAL, "");
+		m2 = labyrinth_mempool_reclaim_lcore(mp, 2);
+		m3 = labyrinth_mempool_reclaim_lcore(mp, 3);
+		printf("reclaimed %" PRId64 " mbufs of lcore 2, %" PRId64
+			" of lcore 3\n", m2, m3);
+		/* Each lcore's mempool cache held some of what it took from
+		 * the driver beyond the mbufs it kept: all come back. */
+		LT_ASSERT(m2 >= MBUFS && m3 >= MBUFS, "");
+		LT_ASSERT_EQ(labyrinth_mempool_reclaim_lcore(mp, 2), 0, "");
+		LT_ASSERT_EQ(rte_mempool_avail_count(mp), POOL_SIZE, "");
+		LT_ASSERT_EQ(rte_mempool_in_use_count(mp), 0, "");
+	}
+
 	/* The pool works at full size: every page can be grabbed again. */
 	pages = calloc(NB_PAGES, sizeof(*pages));
 	LT_ASSERT(pages != NULL, "");
@@ -184,6 +232,14 @@ test_reclaim(void)
 	free(pages);
 	labyrinth_cache_flush(lab);
 	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	if (mp != NULL) {
+		struct rte_mbuf *m[POOL_SIZE];
+
+		LT_ASSERT_EQ(rte_pktmbuf_alloc_bulk(mp, m, POOL_SIZE), 0,
+			"every mbuf again");
+		rte_pktmbuf_free_bulk(m, POOL_SIZE);
+		LT_ASSERT_EQ(rte_mempool_avail_count(mp), POOL_SIZE, "");
+	}
 	return 0;
 }
 
@@ -228,7 +284,29 @@ main(int argc, char **argv)
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strncmp(argv[i], "--file-prefix=", 14) == 0)
 			snprintf(prefix_arg, sizeof(prefix_arg), "%s", argv[i]);
-	ret = rte_eal_init(argc, argv);
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			if (i + 1 < argc && argv[i + 1][0] != '\0')
+				plugin = lt_plugin_copy(argv[i + 1]);
+			argc = i;
+			break;
+		}
+	{
+		static char *args[64];
+		static char d_opt[] = "-d";
+		int n = 0;
+
+		if (argc > 60)
+			return 1;
+		for (i = 0; i < argc; i++)
+			args[n++] = argv[i];
+		if (plugin != NULL) {
+			args[n++] = d_opt;
+			args[n++] = (char *)(uintptr_t)plugin;
+		}
+		args[n] = NULL;
+		ret = rte_eal_init(n, args);
+	}
 	if (ret < 0) {
 		printf("rte_eal_init: %s\n", rte_strerror(rte_errno));
 		return 1;
@@ -241,11 +319,23 @@ main(int argc, char **argv)
 	}
 	ctl = mz->addr;
 	memset(ctl, 0, sizeof(*ctl));
+	if (plugin != NULL) {
+		mp = rte_pktmbuf_pool_create_by_ops(POOL_NAME, POOL_SIZE, 32, 0,
+				RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY,
+				"labyrinth");
+		if (mp == NULL) {
+			printf("mempool: %s\n", rte_strerror(rte_errno));
+			return 1;
+		}
+	} else {
+		printf("note: no driver plugin given: pages only\n");
+	}
 	LT_RUN(test_reclaim, failures);
 	if (labyrinth_destroy(lab) != 0) {
 		printf("destroy failed\n");
 		failures++;
 	}
+	rte_mempool_free(mp);
 	rte_memzone_free(mz);
 	rte_eal_cleanup();
 	return failures == 0 ? 0 : 1;
