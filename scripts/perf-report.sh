@@ -15,7 +15,7 @@
 #   6. metadata bytes per page            labyrinth-bench (meta)
 # plus the cost of a locked op and rdtsc here (perf-atomics) and, with
 # --callgrind, instructions per operation (valgrind on perf-ir).
-# Every figure is a median of 5 runs (1 with --quick) with min and max;
+# Every figure is a median of 9 runs (1 with --quick) with min and max;
 # the variants of each comparison alternate within one run.
 #
 # Usage: scripts/perf-report.sh [--quick] [--out DIR] [--build DIR]
@@ -91,6 +91,11 @@ echo "perf-report: load average $LOAD0, CPUs ${BUSY}% busy before the start"
 
 MODE=()
 [ "$QUICK" = 1 ] && MODE=(--quick)
+# A full run alternates at least 9 rounds of every comparison (the figures
+# move 20-40 % from minute to minute on this VM, testpmd runs by 15 %).
+BENCH_RUNS=(--runs 9)
+ROUNDS=(--rounds 9)
+[ "$QUICK" = 1 ] && BENCH_RUNS=() && ROUNDS=()
 FAILED=0
 
 # step NAME LOG CMD...: run one part, log its output, record its time and
@@ -121,19 +126,22 @@ fi
 
 # 1, 2, 3 (pinned), 4, 6: one invocation on 2 pinned lcores.
 step bench bench.log "$BENCH" -l 0-1 "${EAL[@]}" --file-prefix "perf-report-$$" -- \
-	"${MODE[@]}" --json "$DATA/bench.json" --cdf "$DATA/latency-cdf.dat"
+	"${MODE[@]}" "${BENCH_RUNS[@]}" --json "$DATA/bench.json" \
+	--cdf "$DATA/latency-cdf.dat"
 
 # 3: 4 and 8 lcores floating over the 2 CPUs.
 step bench-oversub bench-oversub.log "$BENCH" --lcores '(0-7)@(0,1)' "${EAL[@]}" \
 	--file-prefix "perf-report-os-$$" -- --only scale "${MODE[@]}" \
+	"${BENCH_RUNS[@]}" \
 	--json "$DATA/bench-oversub.json"
 
 # 5: forwarding. Both need dpdk-testpmd.
 if command -v dpdk-testpmd >/dev/null 2>&1; then
-	step fwd fwd.log bash scripts/bench-fwd.sh "${MODE[@]}" --build "$BUILD" \
+	step fwd fwd.log bash scripts/bench-fwd.sh "${MODE[@]}" "${ROUNDS[@]}" \
+		--build "$BUILD" \
 		--fwd "$FWD" --json "$DATA/fwd.json"
 	step testpmd-ops testpmd-ops.log python3 scripts/bench-testpmd-ops.py \
-		"${MODE[@]}" --plugin "$PLUGIN" --json "$DATA/testpmd-ops.json"
+		"${MODE[@]}" "${ROUNDS[@]}" --plugin "$PLUGIN" --json "$DATA/testpmd-ops.json"
 else
 	echo "perf-report: dpdk-testpmd not found: forwarding skipped"
 	echo "fwd skipped 0" >>"$STEPS"
