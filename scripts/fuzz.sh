@@ -108,7 +108,7 @@ build() {
 stat_of() {
     local log=$1 line=$2 field=$3
 
-    grep -E "^#[0-9]+[[:space:]]+$line " "$log" | tail -n 1 |
+    { grep -E "^#[0-9]+[[:space:]]+$line " "$log" || true; } | tail -n 1 |
         sed -n "s/.* $field: \([0-9]*\).*/\1/p"
 }
 

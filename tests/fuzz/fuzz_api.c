@@ -117,6 +117,8 @@ static void *rte_buf; /* rte_malloc'd memory: a foreign pointer */
  * other bugs can be hunted while that one is open (docs/hardening.md).
  */
 static bool ignore_reserve;
+/* FUZZ_TRACE=1: print each operation and the state before it (replays). */
+static bool trace;
 
 /*
  * Bad inputs tried and answered as documented, per API function (the
@@ -787,6 +789,10 @@ op_grab(struct fz_in *in, struct fz_lab *L, bool via_page, enum fz_who who)
 	if (p == NULL) {
 		FZ_CHECK(c.err == ENOMEM, "%s: failed grab on the %s set "
 			"errno %d", L->name, fz_who_name(who), c.err);
+		/* A failed grab may still have refilled the main lcore's
+		 * cache (free pages all the same): not drained any more. */
+		if (who == FZ_MAIN)
+			L->drained = false;
 		if (!sees_all)
 			return;
 		/* No spurious failure of single pages. */
@@ -853,6 +859,10 @@ op_grab_bulk(struct fz_in *in, struct fz_lab *L, enum fz_who who)
 	if (got == 0) {
 		FZ_CHECK(c.err == ENOMEM, "%s: failed bulk on the %s set "
 			"errno %d", L->name, fz_who_name(who), c.err);
+		/* It took nothing, but it may have refilled the main lcore's
+		 * cache on the way (free pages all the same). */
+		if (who == FZ_MAIN)
+			L->drained = false;
 		FZ_CHECK(labyrinth_free_count(L->lab) == free_before,
 			"%s: failed bulk of %u changed the free count from %"
 			PRIu64 " to %u", L->name, n, free_before,
@@ -1206,6 +1216,17 @@ fuzz_op(struct fz_in *in)
 	/* bits 6-7: who makes grabs, frees and reclaims (fz_who_of()) */
 	enum fz_who who = fz_who_of(op >> 6);
 
+	if (trace && L->lab != NULL) {
+		struct labyrinth_stats st;
+
+		labyrinth_stats_get(L->lab, &st);
+		fprintf(stderr, "fuzz_api: op %#04x (%u) on %s by the %s: free "
+			"%u, cached %" PRIu64 ", held blocks %u, drained %d\n",
+			op, op % 16, L->name, fz_who_name(who),
+			labyrinth_free_count(L->lab), st.zone[0].cached,
+			L->nb_held, L->drained);
+	}
+
 	if (L->lab == NULL && op % 16 != 9) {
 		/* only create, or the calls that take no labyrinth */
 		if (op % 16 == 12)
@@ -1309,6 +1330,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	base_memzones = memzone_count();
+	trace = getenv("FUZZ_TRACE") != NULL &&
+		strcmp(getenv("FUZZ_TRACE"), "0") != 0;
 	ignore_reserve = getenv("FUZZ_IGNORE_RESERVE") != NULL &&
 		strcmp(getenv("FUZZ_IGNORE_RESERVE"), "0") != 0;
 	return 0;
