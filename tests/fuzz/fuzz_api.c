@@ -20,7 +20,8 @@
  *   - labyrinth_audit() == 0;
  *   - stats: free, bad_frees (exactly as the model counts them), grabs -
  *     frees == held blocks, no poison errors;
- *   - labyrinth_held_walk() reports exactly the model's held blocks;
+ *   - labyrinth_held_walk() reports exactly the model's held blocks, each
+ *     with its owner;
  *   - labyrinth_pressure() agrees with the free count and the watermarks.
  * Each call's result is predicted from the model: every bad free returns
  * the documented errno and changes nothing but bad_frees; grabs succeed
@@ -31,8 +32,18 @@
  * destroyed (labyrinth_destroy() must return 0), and the number of memzones
  * must be what it was before the input.
  *
- * Single thread, EAL lcore 0 (which has an lcore cache). Any mismatch
- * prints what was expected and aborts, which libFuzzer reports as a crash.
+ * labyrinth_reclaim_lcore() of any id must answer -EBUSY (an enabled
+ * lcore), -EINVAL (>= RTE_MAX_LCORE, LABYRINTH_OWNER_NON_EAL included, or a
+ * NULL labyrinth) or 0 (any other id: it holds nothing), changing nothing.
+ *
+ * EAL has two lcores: 0, the fuzzing thread (with an lcore cache), and a
+ * worker. Bits 6-7 of an opcode make a grab, free or reclaim run on the
+ * worker lcore (rte_eal_remote_launch(), its cache flushed right after) or
+ * on a fresh non-EAL pthread; their blocks carry that owner id. One call
+ * runs at a time: racing calls (and so LABYRINTH_F_STRICT's arbitration)
+ * are out of a sequential fuzzer's sight, and the model is the same for
+ * strict and default pools. Any mismatch prints what was expected and
+ * aborts, which libFuzzer reports as a crash.
  * Build and run with scripts/fuzz.sh; see docs/hardening.md.
  */
 
@@ -54,6 +65,9 @@
 
 #include "labyrinth.h"
 
+#define FZ_NAME "fuzz_api"
+#include "fuzz_common.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -68,6 +82,7 @@ enum fz_state { PG_FREE = 0, PG_HEAD, PG_TAIL };
 struct fz_block {
 	char *p;
 	unsigned int order;
+	int owner;                   /* lcore id, LABYRINTH_OWNER_NON_EAL */
 	uint64_t stamp;
 };
 
@@ -84,16 +99,12 @@ struct fz_lab {
 	char **pages;                /* every page, sorted by address */
 	uint8_t *state;              /* enum fz_state, by page index */
 	uint8_t *order;              /* order of the block, by page index */
+	uint16_t *owner;             /* owner of the block, by page index */
 	struct fz_block *held;       /* held blocks, unordered */
 	uint32_t nb_held;
 	uint64_t held_pages;
 	uint64_t bad_frees;          /* expected stats.bad_frees */
 	bool drained;                /* cache flushed, no grab/free since */
-};
-
-struct fz_in {
-	const uint8_t *p;
-	size_t n;
 };
 
 static struct fz_lab models[FZ_LABS];
@@ -106,6 +117,8 @@ static void *rte_buf; /* rte_malloc'd memory: a foreign pointer */
  * other bugs can be hunted while that one is open (docs/hardening.md).
  */
 static bool ignore_reserve;
+/* FUZZ_TRACE=1: print each operation and the state before it (replays). */
+static bool trace;
 
 /*
  * Bad inputs tried and answered as documented, per API function (the
@@ -114,15 +127,21 @@ static bool ignore_reserve;
 enum fz_api {
 	FZ_CREATE, FZ_ALLOC_PAGE, FZ_ALLOC_PAGES, FZ_ALLOC_BULK,
 	FZ_FREE_PAGE, FZ_FREE_PAGES, FZ_FREE_BULK, FZ_PAGE_OWNER,
-	FZ_PAGE_SOCKET_IOVA, FZ_NULL_HANDLE, FZ_NB_API
+	FZ_PAGE_SOCKET_IOVA, FZ_RECLAIM, FZ_NULL_HANDLE, FZ_NB_API
 };
 static const char * const fz_api_name[FZ_NB_API] = {
 	"labyrinth_create", "labyrinth_alloc_page", "labyrinth_alloc_pages",
 	"labyrinth_alloc_bulk", "labyrinth_free_page", "labyrinth_free_pages",
 	"labyrinth_free_bulk", "labyrinth_page_owner",
-	"labyrinth_page_socket+iova", "NULL handle (every function)",
+	"labyrinth_page_socket+iova", "labyrinth_reclaim_lcore",
+	"NULL handle (every function)",
 };
 static uint64_t fz_bad[FZ_NB_API];
+/* Reclaims of a valid lcore id that is not enabled: 0 pages, nothing
+ * changed (the only answer one process can see, see op_reclaim()). */
+static uint64_t fz_reclaim_idle;
+/* Calls made on the worker lcore and on non-EAL threads. */
+static uint64_t fz_calls_worker, fz_calls_pthread;
 
 static void __attribute__((destructor))
 fz_print_bad(void)
@@ -133,61 +152,85 @@ fz_print_bad(void)
 	for (i = 0; i < FZ_NB_API; i++)
 		fprintf(stderr, "fuzz_api:   %-30s %" PRIu64 "\n",
 			fz_api_name[i], fz_bad[i]);
+	fprintf(stderr, "fuzz_api: reclaims of idle lcore ids (0 pages): %"
+		PRIu64 "; calls on the worker lcore: %" PRIu64 ", on non-EAL "
+		"threads: %" PRIu64 "\n", fz_reclaim_idle, fz_calls_worker,
+		fz_calls_pthread);
 }
 
-#define FZ_FAIL(fmt, ...) do { \
-	fprintf(stderr, "fuzz_api: %s():%d: model mismatch: " fmt "\n", \
-		__func__, __LINE__, ##__VA_ARGS__); \
-	abort(); \
-} while (0)
+/*
+ * One library call, run by fz_exec() on the main lcore, the worker lcore or
+ * a non-EAL thread. On the worker the lcore cache is flushed right after
+ * (flush), so that between steps only the main lcore's cache holds pages.
+ */
+enum fz_call_kind {
+	CALL_ALLOC_PAGE, CALL_ALLOC_PAGES, CALL_ALLOC_BULK, CALL_FREE_PAGE,
+	CALL_FREE_PAGES, CALL_FREE_BULK, CALL_RECLAIM,
+};
 
-#define FZ_CHECK(cond, fmt, ...) do { \
-	if (!(cond)) \
-		FZ_FAIL("%s: " fmt, #cond, ##__VA_ARGS__); \
-} while (0)
+struct fz_call {
+	enum fz_call_kind kind;
+	struct labyrinth *lab;
+	unsigned int gfp, order, n, lcore;
+	void *p;
+	void **v;
+	bool flush;
+	/* results */
+	void *ret_p;
+	unsigned int ret_u;
+	int ret;
+	int64_t ret64;
+	int err;                     /* the caller's rte_errno */
+};
 
-static uint8_t
-in_u8(struct fz_in *in)
+static int
+fz_call_run(void *arg)
 {
-	if (in->n == 0)
-		return 0;
-	in->n--;
-	return *in->p++;
+	struct fz_call *c = arg;
+
+	rte_errno = 0;
+	switch (c->kind) {
+	case CALL_ALLOC_PAGE:
+		c->ret_p = labyrinth_alloc_page(c->lab, c->gfp);
+		break;
+	case CALL_ALLOC_PAGES:
+		c->ret_p = labyrinth_alloc_pages(c->lab, c->gfp, c->order);
+		break;
+	case CALL_ALLOC_BULK:
+		c->ret_u = labyrinth_alloc_bulk(c->lab, c->gfp, c->v, c->n);
+		break;
+	case CALL_FREE_PAGE:
+		c->ret = labyrinth_free_page(c->lab, c->p);
+		break;
+	case CALL_FREE_PAGES:
+		c->ret = labyrinth_free_pages(c->lab, c->p, c->order);
+		break;
+	case CALL_FREE_BULK:
+		c->ret_u = labyrinth_free_bulk(c->lab, c->v, c->n);
+		break;
+	case CALL_RECLAIM:
+		c->ret64 = labyrinth_reclaim_lcore(c->lab, c->lcore);
+		break;
+	}
+	c->err = rte_errno;
+	if (c->flush && rte_lcore_id() != rte_get_main_lcore() &&
+			rte_lcore_id() < RTE_MAX_LCORE)
+		labyrinth_cache_flush(c->lab);
+	return 0;
 }
 
-static uint16_t
-in_u16(struct fz_in *in)
+/* Run c on who; the owner id its grabs get. */
+static int
+fz_call(struct fz_call *c, enum fz_who who)
 {
-	uint16_t lo = in_u8(in);
-
-	return (uint16_t)(lo | (uint16_t)in_u8(in) << 8);
-}
-
-static uint64_t
-in_u64(struct fz_in *in)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)in_u8(in) << (8 * i);
-	return v;
-}
-
-static void
-memzone_count_cb(const struct rte_memzone *mz, void *arg)
-{
-	RTE_SET_USED(mz);
-	(*(unsigned int *)arg)++;
-}
-
-static unsigned int
-memzone_count(void)
-{
-	unsigned int n = 0;
-
-	rte_memzone_walk(memzone_count_cb, &n);
-	return n;
+	if (who == FZ_WORKER)
+		fz_calls_worker++;
+	else if (who == FZ_PTHREAD)
+		fz_calls_pthread++;
+	c->flush = c->kind != CALL_RECLAIM;
+	fz_exec(who, fz_call_run, c);
+	return who == FZ_MAIN ? (int)rte_lcore_id() : who == FZ_WORKER ?
+		(int)fz_worker : LABYRINTH_OWNER_NON_EAL;
 }
 
 /* Page index of p in L, or -1 if p is not the start of one of its pages. */
@@ -287,7 +330,8 @@ check_stamp(const struct fz_lab *L, const struct fz_block *b)
  * properly aligned, with the right content. Enter it into the model.
  */
 static void
-model_grab(struct fz_lab *L, void *ptr, unsigned int order, unsigned int gfp)
+model_grab(struct fz_lab *L, void *ptr, unsigned int order, unsigned int gfp,
+		int owner)
 {
 	char *p = ptr;
 	size_t len = (size_t)L->page_size << order;
@@ -326,18 +370,18 @@ model_grab(struct fz_lab *L, void *ptr, unsigned int order, unsigned int gfp)
 				"block %p lost its poison at byte %zu", L->name,
 				p, i);
 	}
-	FZ_CHECK(labyrinth_page_owner(L->lab, p) == (int)rte_lcore_id(),
-		"%s: owner of fresh page %p is %d", L->name, p,
-		labyrinth_page_owner(L->lab, p));
-	L->state[j] = PG_HEAD;
-	L->order[j] = (uint8_t)order;
-	for (k = 1; k < n; k++) {
-		L->state[j + k] = PG_TAIL;
+	FZ_CHECK(labyrinth_page_owner(L->lab, p) == owner,
+		"%s: owner of fresh page %p is %d, want %d", L->name, p,
+		labyrinth_page_owner(L->lab, p), owner);
+	for (k = 0; k < n; k++) {
+		L->state[j + k] = k == 0 ? PG_HEAD : PG_TAIL;
 		L->order[j + k] = (uint8_t)order;
+		L->owner[j + k] = (uint16_t)owner;
 	}
 	b = &L->held[L->nb_held++];
 	b->p = p;
 	b->order = order;
+	b->owner = owner;
 	stamp_block(L, b);
 	L->held_pages += n;
 	L->drained = false;
@@ -385,8 +429,9 @@ walk_cb(const struct labyrinth_held_info *info, void *arg)
 		w->L->order[j] == info->order, "%s: held_walk reports %p "
 		"order %u, which the model does not hold", w->L->name,
 		info->page, info->order);
-	FZ_CHECK(info->owner == (int)rte_lcore_id(), "%s: held_walk: %p "
-		"owner %d", w->L->name, info->page, info->owner);
+	FZ_CHECK(info->owner == w->L->owner[j], "%s: held_walk: %p "
+		"owner %d, want %d", w->L->name, info->page, info->owner,
+		w->L->owner[j]);
 	w->seen++;
 }
 
@@ -458,6 +503,7 @@ model_reset(struct fz_lab *L)
 	free(L->pages);
 	free(L->state);
 	free(L->order);
+	free(L->owner);
 	free(L->held);
 	memset(L, 0, sizeof(*L));
 }
@@ -485,8 +531,10 @@ model_learn(struct fz_lab *L)
 	L->pages = calloc(L->nb_pages, sizeof(*L->pages));
 	L->state = calloc(L->nb_pages, 1);
 	L->order = calloc(L->nb_pages, 1);
+	L->owner = calloc(L->nb_pages, sizeof(*L->owner));
 	L->held = calloc(L->nb_pages, sizeof(*L->held));
-	FZ_CHECK(L->pages && L->state && L->order && L->held, "out of memory");
+	FZ_CHECK(L->pages && L->state && L->order && L->owner && L->held,
+		"out of memory");
 	FZ_CHECK(labyrinth_free_count(L->lab) == L->nb_pages,
 		"%s: new labyrinth has %u free of %u", L->name,
 		labyrinth_free_count(L->lab), L->nb_pages);
@@ -698,9 +746,24 @@ read_gfp(struct fz_in *in, bool *bad)
 	return gfp;
 }
 
-/* One grab of 2^order pages (labyrinth_alloc_page() when via_page). */
+/*
+ * Whether a grab by who must find every free page: the main lcore gives its
+ * own cache back when it runs short; another thread cannot reach the main
+ * lcore's cached pages or tokens unless the main lcore is drained (the
+ * worker's cache is always empty between steps, see fz_call_run()).
+ */
+static bool
+sees_all_free(const struct fz_lab *L, enum fz_who who)
+{
+	return who == FZ_MAIN || L->drained;
+}
+
+/*
+ * One grab of 2^order pages (labyrinth_alloc_page() when via_page), on who.
+ * Grabs of other threads leave the main lcore's cache as it was (drained).
+ */
 static void
-op_grab(struct fz_in *in, struct fz_lab *L, bool via_page)
+op_grab(struct fz_in *in, struct fz_lab *L, bool via_page, enum fz_who who)
 {
 	bool bad;
 	unsigned int gfp = read_gfp(in, &bad);
@@ -708,22 +771,30 @@ op_grab(struct fz_in *in, struct fz_lab *L, bool via_page)
 	uint64_t n = UINT64_C(1) << (order > 20 ? 20 : order);
 	uint64_t free_before = labyrinth_free_count(L->lab);
 	bool atomic = gfp & LABYRINTH_GFP_ATOMIC;
-	bool was_drained = L->drained;
-	void *p;
+	bool was_drained = L->drained, sees_all = sees_all_free(L, who);
+	struct fz_call c = {
+		.kind = via_page ? CALL_ALLOC_PAGE : CALL_ALLOC_PAGES,
+		.lab = L->lab, .gfp = gfp, .order = order,
+	};
+	int owner = fz_call(&c, who);
+	void *p = c.ret_p;
 
-	rte_errno = 0;
-	p = via_page ? labyrinth_alloc_page(L->lab, gfp) :
-		labyrinth_alloc_pages(L->lab, gfp, order);
 	if (bad || order > LABYRINTH_MAX_ORDER) {
 		fz_bad[via_page ? FZ_ALLOC_PAGE : FZ_ALLOC_PAGES]++;
-		FZ_CHECK(p == NULL && rte_errno == EINVAL, "%s: grab gfp %#x "
-			"order %u: want EINVAL, got %p errno %d", L->name, gfp,
-			order, p, rte_errno);
+		FZ_CHECK(p == NULL && c.err == EINVAL, "%s: grab gfp %#x "
+			"order %u on the %s: want EINVAL, got %p errno %d",
+			L->name, gfp, order, fz_who_name(who), p, c.err);
 		return;
 	}
 	if (p == NULL) {
-		FZ_CHECK(rte_errno == ENOMEM, "%s: failed grab set errno %d",
-			L->name, rte_errno);
+		FZ_CHECK(c.err == ENOMEM, "%s: failed grab on the %s set "
+			"errno %d", L->name, fz_who_name(who), c.err);
+		/* A failed grab may still have refilled the main lcore's
+		 * cache (free pages all the same): not drained any more. */
+		if (who == FZ_MAIN)
+			L->drained = false;
+		if (!sees_all)
+			return;
 		/* No spurious failure of single pages. */
 		if (order == 0)
 			FZ_CHECK(atomic ? free_before == 0 :
@@ -733,8 +804,8 @@ op_grab(struct fz_in *in, struct fz_lab *L, bool via_page)
 				free_before, L->reserve);
 		/* With nothing held and no cached or token pages in the way,
 		 * any block that fits must be found. */
-		else if (L->nb_held == 0 &&
-				(L->cache_size > 0 || was_drained))
+		else if (L->nb_held == 0 && (was_drained ||
+				(who == FZ_MAIN && L->cache_size > 0)))
 			FZ_CHECK(n > L->nb_pages ||
 				(!atomic && L->nb_pages - n < L->reserve),
 				"%s: %s order-%u grab failed on an idle "
@@ -751,11 +822,13 @@ op_grab(struct fz_in *in, struct fz_lab *L, bool via_page)
 		"%s: NORMAL order-%u grab took the zone from %" PRIu64 " free to below "
 		"its min watermark %u", L->name, order, free_before,
 		L->reserve);
-	model_grab(L, p, order, gfp);
+	model_grab(L, p, order, gfp, owner);
+	if (who != FZ_MAIN)
+		L->drained = was_drained;
 }
 
 static void
-op_grab_bulk(struct fz_in *in, struct fz_lab *L)
+op_grab_bulk(struct fz_in *in, struct fz_lab *L, enum fz_who who)
 {
 	void *pages[FZ_BULK_MAX];
 	bool bad;
@@ -764,13 +837,19 @@ op_grab_bulk(struct fz_in *in, struct fz_lab *L)
 	uint64_t free_before = labyrinth_free_count(L->lab);
 	bool atomic = gfp & LABYRINTH_GFP_ATOMIC;
 	bool null_array = n == 255 && (gfp & LABYRINTH_GFP_ZERO);
+	bool was_drained = L->drained;
+	struct fz_call c = {
+		.kind = CALL_ALLOC_BULK, .lab = L->lab, .gfp = gfp,
+		.v = null_array ? NULL : pages, .n = n,
+	};
+	int owner = fz_call(&c, who);
 
-	rte_errno = 0;
-	got = labyrinth_alloc_bulk(L->lab, gfp, null_array ? NULL : pages, n);
+	got = c.ret_u;
 	if (bad || null_array) {
 		fz_bad[FZ_ALLOC_BULK]++;
-		FZ_CHECK(got == 0 && rte_errno == EINVAL, "%s: bad bulk grab: "
-			"got %u errno %d", L->name, got, rte_errno);
+		FZ_CHECK(got == 0 && c.err == EINVAL, "%s: bad bulk grab on "
+			"the %s: got %u errno %d", L->name, fz_who_name(who),
+			got, c.err);
 		return;
 	}
 	if (n == 0) {
@@ -778,17 +857,21 @@ op_grab_bulk(struct fz_in *in, struct fz_lab *L)
 		return;
 	}
 	if (got == 0) {
-		FZ_CHECK(rte_errno == ENOMEM, "%s: failed bulk set errno %d",
-			L->name, rte_errno);
+		FZ_CHECK(c.err == ENOMEM, "%s: failed bulk on the %s set "
+			"errno %d", L->name, fz_who_name(who), c.err);
+		/* It took nothing, but it may have refilled the main lcore's
+		 * cache on the way (free pages all the same). */
+		if (who == FZ_MAIN)
+			L->drained = false;
 		FZ_CHECK(labyrinth_free_count(L->lab) == free_before,
 			"%s: failed bulk of %u changed the free count from %"
 			PRIu64 " to %u", L->name, n, free_before,
 			labyrinth_free_count(L->lab));
-		FZ_CHECK(atomic ? free_before < n :
-			free_before < (uint64_t)n + L->reserve, "%s: %s bulk "
-			"of %u failed with %" PRIu64 " free, reserve %u",
-			L->name, atomic ? "ATOMIC" : "NORMAL", n, free_before,
-			L->reserve);
+		FZ_CHECK(!sees_all_free(L, who) || (atomic ? free_before < n :
+			free_before < (uint64_t)n + L->reserve), "%s: %s bulk "
+			"of %u on the %s failed with %" PRIu64 " free, "
+			"reserve %u", L->name, atomic ? "ATOMIC" : "NORMAL", n,
+			fz_who_name(who), free_before, L->reserve);
 		return;
 	}
 	FZ_CHECK(got == n, "%s: bulk of %u returned %u", L->name, n, got);
@@ -797,7 +880,9 @@ op_grab_bulk(struct fz_in *in, struct fz_lab *L)
 		"of %u took the zone from %" PRIu64 " free to below its min "
 		"watermark %u", L->name, n, free_before, L->reserve);
 	for (i = 0; i < n; i++)
-		model_grab(L, pages[i], 0, gfp);
+		model_grab(L, pages[i], 0, gfp, owner);
+	if (who != FZ_MAIN)
+		L->drained = was_drained;
 }
 
 /*
@@ -847,13 +932,16 @@ pick_ptr(struct fz_in *in, const struct fz_lab *L, const struct fz_lab *O,
 
 /* One free through labyrinth_free_page(), _pages() or _bulk(). */
 static void
-op_free(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O)
+op_free(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O,
+		enum fz_who who)
 {
 	char on_stack[64];
 	uint8_t how = in_u8(in);
 	unsigned int order, api = how % 3;
 	void *p = pick_ptr(in, L, O, on_stack, &order);
 	unsigned int free_before = labyrinth_free_count(L->lab);
+	bool was_drained = L->drained;
+	struct fz_call c = { .lab = L->lab, .p = p, .v = &p, .n = 1 };
 	int want, ret;
 	int64_t h;
 
@@ -867,23 +955,23 @@ op_free(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O)
 		FZ_CHECK(h >= 0, "%s: model lost block %p", L->name, p);
 		check_stamp(L, &L->held[h]);
 	}
-	switch (api) {
-	case 0:
-		ret = labyrinth_free_page(L->lab, p);
-		break;
-	case 1:
-		ret = labyrinth_free_pages(L->lab, p, order);
-		break;
-	default:
-		ret = labyrinth_free_bulk(L->lab, &p, 1) == 1 ? 0 : -1;
+	c.kind = api == 0 ? CALL_FREE_PAGE : api == 1 ? CALL_FREE_PAGES :
+		CALL_FREE_BULK;
+	c.order = order;
+	fz_call(&c, who);
+	ret = c.ret;
+	if (api == 2) {
+		ret = c.ret_u == 1 ? 0 : -1;
 		if (want != 0)
 			want = -1;
-		break;
 	}
-	FZ_CHECK(ret == want, "%s: free(%p, order %u) via api %u returned "
-		"%d, want %d", L->name, p, order, api, ret, want);
+	FZ_CHECK(ret == want, "%s: free(%p, order %u) via api %u on the %s "
+		"returned %d, want %d", L->name, p, order, api,
+		fz_who_name(who), ret, want);
 	if (want == 0) {
 		model_free(L, (uint32_t)h);
+		if (who != FZ_MAIN)
+			L->drained = was_drained;
 		return;
 	}
 	L->bad_frees++;
@@ -896,11 +984,14 @@ op_free(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O)
 /* labyrinth_free_bulk() of up to 64 pointers: held pages, mixed with bad
  * ones and duplicates. */
 static void
-op_free_bulk(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O)
+op_free_bulk(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O,
+		enum fz_who who)
 {
 	char on_stack[64];
 	void *v[64];
 	unsigned int n = in_u8(in) % 65, i, ok = 0, bad = 0, got, order;
+	bool was_drained = L->drained;
+	struct fz_call c = { .kind = CALL_FREE_BULK, .lab = L->lab };
 
 	for (i = 0; i < n; i++) {
 		uint8_t k = in_u8(in);
@@ -924,13 +1015,117 @@ op_free_bulk(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O)
 		model_free(L, (uint32_t)h);
 		ok++;
 	}
-	got = labyrinth_free_bulk(L->lab, n > 0 ? v : NULL, n);
-	FZ_CHECK(got == ok, "%s: free_bulk of %u freed %u, want %u (%u bad)",
-		L->name, n, got, ok, bad);
+	c.v = n > 0 ? v : NULL;
+	c.n = n;
+	fz_call(&c, who);
+	got = c.ret_u;
+	FZ_CHECK(got == ok, "%s: free_bulk of %u on the %s freed %u, want %u "
+		"(%u bad)", L->name, n, fz_who_name(who), got, ok, bad);
+	if (who != FZ_MAIN)
+		L->drained = was_drained;
 	if (n > 0) {
 		L->bad_frees += bad;
 		fz_bad[FZ_FREE_BULK] += bad;
 	}
+}
+
+/* The counters a refused or empty reclaim must leave as they were. */
+struct fz_snap {
+	struct labyrinth_stats st;
+	unsigned int free_pages;
+	int held;
+};
+
+static void
+snap_take(const struct fz_lab *L, struct fz_snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	FZ_CHECK(labyrinth_stats_get(L->lab, &s->st) == 0, "%s", L->name);
+	s->free_pages = labyrinth_free_count(L->lab);
+	s->held = labyrinth_held_walk(L->lab, 0, NULL, NULL);
+}
+
+static void
+snap_same(const struct fz_lab *L, const struct fz_snap *a,
+		const struct fz_snap *b, const char *what)
+{
+	FZ_CHECK(a->free_pages == b->free_pages && a->held == b->held &&
+		a->st.free == b->st.free &&
+		a->st.zone[0].cached == b->st.zone[0].cached &&
+		a->st.alloc_ok == b->st.alloc_ok &&
+		a->st.alloc_fail == b->st.alloc_fail &&
+		a->st.frees == b->st.frees &&
+		a->st.bad_frees == b->st.bad_frees &&
+		a->st.cache_refills == b->st.cache_refills &&
+		a->st.cache_flushes == b->st.cache_flushes,
+		"%s: %s changed the labyrinth: free %u -> %u, held blocks %d "
+		"-> %d, cached %" PRIu64 " -> %" PRIu64 ", grabs %" PRIu64
+		" -> %" PRIu64 ", frees %" PRIu64 " -> %" PRIu64, L->name, what,
+		a->free_pages, b->free_pages, a->held, b->held,
+		a->st.zone[0].cached, b->st.zone[0].cached, a->st.alloc_ok,
+		b->st.alloc_ok, a->st.frees, b->st.frees);
+}
+
+/*
+ * labyrinth_reclaim_lcore() of an lcore id, from who. In one process it
+ * can never give anything back: every page is held by the main lcore, the
+ * worker lcore (both enabled: -EBUSY) or a non-EAL thread (owner
+ * LABYRINTH_OWNER_NON_EAL == RTE_MAX_LCORE: -EINVAL), and any other valid
+ * id holds nothing (0 pages). Each answer must leave everything as it was:
+ * the held blocks of every owner, the main lcore's cache, the counters.
+ */
+static void
+op_reclaim(struct fz_in *in, struct fz_lab *L, enum fz_who who)
+{
+	uint8_t kind = in_u8(in);
+	uint32_t v = in_u32(in);
+	struct fz_call c = { .kind = CALL_RECLAIM, .lab = L->lab };
+	struct fz_snap before, after;
+	int64_t want;
+
+	switch (kind % 8) {
+	case 0:
+		c.lcore = rte_get_main_lcore();
+		break;
+	case 1:
+		c.lcore = fz_worker < RTE_MAX_LCORE ? fz_worker :
+			rte_get_main_lcore();
+		break;
+	case 2:
+		c.lcore = LABYRINTH_OWNER_NON_EAL;
+		break;
+	case 3:
+		c.lcore = RTE_MAX_LCORE + v % 4096; /* just past the ids */
+		break;
+	case 4:
+		c.lcore = v; /* any 32-bit value */
+		break;
+	case 5:
+		c.lab = NULL;
+		c.lcore = v % RTE_MAX_LCORE;
+		break;
+	default:
+		c.lcore = v % RTE_MAX_LCORE; /* mostly not enabled */
+		break;
+	}
+	if (c.lab == NULL || c.lcore >= RTE_MAX_LCORE)
+		want = -EINVAL;
+	else if (rte_lcore_is_enabled(c.lcore))
+		want = -EBUSY;
+	else
+		want = 0;
+	snap_take(L, &before);
+	fz_call(&c, who);
+	snap_take(L, &after);
+	FZ_CHECK(c.ret64 == want, "%s: reclaim of lcore %u on the %s%s "
+		"returned %" PRId64 ", want %" PRId64, L->name, c.lcore,
+		fz_who_name(who), c.lab == NULL ? " (NULL labyrinth)" : "",
+		c.ret64, want);
+	snap_same(L, &before, &after, "a reclaim that returned nothing");
+	if (want != 0)
+		fz_bad[FZ_RECLAIM]++;
+	else
+		fz_reclaim_idle++;
 }
 
 /* Read-only queries on one page or pointer. */
@@ -953,8 +1148,8 @@ op_query(struct fz_in *in, struct fz_lab *L, const struct fz_lab *O)
 		FZ_CHECK(owner == -ENOENT, "%s: owner of free page %p: %d",
 			L->name, p, owner);
 	else
-		FZ_CHECK(owner == (int)rte_lcore_id(), "%s: owner of held "
-			"page %p: %d", L->name, p, owner);
+		FZ_CHECK(owner == L->owner[j], "%s: owner of held page %p: "
+			"%d, want %d", L->name, p, owner, L->owner[j]);
 	if (c < 0) {
 		fz_bad[FZ_PAGE_SOCKET_IOVA]++;
 		FZ_CHECK(sock == -EINVAL && iova == RTE_BAD_IOVA, "%s: socket "
@@ -1018,6 +1213,19 @@ fuzz_op(struct fz_in *in)
 {
 	uint8_t op = in_u8(in);
 	struct fz_lab *L = &models[(op >> 4) & 1], *O = &models[!((op >> 4) & 1)];
+	/* bits 6-7: who makes grabs, frees and reclaims (fz_who_of()) */
+	enum fz_who who = fz_who_of(op >> 6);
+
+	if (trace && L->lab != NULL) {
+		struct labyrinth_stats st;
+
+		labyrinth_stats_get(L->lab, &st);
+		fprintf(stderr, "fuzz_api: op %#04x (%u) on %s by the %s: free "
+			"%u, cached %" PRIu64 ", held blocks %u, drained %d\n",
+			op, op % 16, L->name, fz_who_name(who),
+			labyrinth_free_count(L->lab), st.zone[0].cached,
+			L->nb_held, L->drained);
+	}
 
 	if (L->lab == NULL && op % 16 != 9) {
 		/* only create, or the calls that take no labyrinth */
@@ -1027,19 +1235,19 @@ fuzz_op(struct fz_in *in)
 	}
 	switch (op % 16) {
 	case 0: case 1:
-		op_grab(in, L, true);
+		op_grab(in, L, true, who);
 		break;
 	case 2:
-		op_grab(in, L, false);
+		op_grab(in, L, false, who);
 		break;
 	case 3:
-		op_grab_bulk(in, L);
+		op_grab_bulk(in, L, who);
 		break;
 	case 4: case 5: case 6:
-		op_free(in, L, O);
+		op_free(in, L, O, who);
 		break;
 	case 7:
-		op_free_bulk(in, L, O);
+		op_free_bulk(in, L, O, who);
 		break;
 	case 8:
 		op_flush(L);
@@ -1055,6 +1263,9 @@ fuzz_op(struct fz_in *in)
 		break;
 	case 12:
 		op_null();
+		break;
+	case 14:
+		op_reclaim(in, L, who);
 		break;
 	default: /* the lookup and a free of everything held */
 		FZ_CHECK(labyrinth_lookup(L->name) == L->lab, "%s", L->name);
@@ -1105,27 +1316,22 @@ teardown(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	static char *eal_argv[] = {
-		"fuzz_api", "--no-huge", "-m", "256", "--no-shconf",
-		"--file-prefix=fuzz_api", "--no-pci",
-		"--no-telemetry", "-l", "0",
+	static const char * const extra[] = {
 		"--log-level=lib.labyrinth:critical", "--log-level=lib.eal:error",
 		NULL,
 	};
 
 	RTE_SET_USED(argc);
 	RTE_SET_USED(argv);
-	if (rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) < 0) {
-		fprintf(stderr, "fuzz_api: rte_eal_init: %s\n",
-			rte_strerror(rte_errno));
-		exit(1);
-	}
+	fz_eal_init("fuzz_api", extra);
 	rte_buf = rte_malloc("fuzz_api", 4096, 4096);
 	if (rte_buf == NULL) {
 		fprintf(stderr, "fuzz_api: rte_malloc failed\n");
 		exit(1);
 	}
 	base_memzones = memzone_count();
+	trace = getenv("FUZZ_TRACE") != NULL &&
+		strcmp(getenv("FUZZ_TRACE"), "0") != 0;
 	ignore_reserve = getenv("FUZZ_IGNORE_RESERVE") != NULL &&
 		strcmp(getenv("FUZZ_IGNORE_RESERVE"), "0") != 0;
 	return 0;
