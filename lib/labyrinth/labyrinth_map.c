@@ -261,10 +261,48 @@ put_words(struct labyrinth_map *m, const uint32_t *idx, uint32_t n)
 	return newly;
 }
 
+/* Few indices (a single return, a small burst): group by word with a
+ * linear search, no table to clear. */
+#define PUT_FEW 16u
+
+static uint32_t
+put_few(struct labyrinth_map *m, const uint32_t *idx, uint32_t n)
+{
+	uint32_t word[PUT_FEW];
+	uint64_t mask[PUT_FEW];
+	uint32_t nw = 0, i, k, newly = 0;
+
+	for (i = 0; i < n; i++) {
+		uint32_t w;
+
+		if (unlikely(idx[i] >= m->nb_bits))
+			continue;
+		w = idx[i] / LABYRINTH_MAP_WORD_BITS;
+		for (k = 0; k < nw && word[k] != w; k++)
+			;
+		if (k == nw) {
+			word[nw] = w;
+			mask[nw++] = 0;
+		}
+		mask[k] |= UINT64_C(1) << (idx[i] % LABYRINTH_MAP_WORD_BITS);
+	}
+	for (k = 0; k < nw; k++) {
+		/* Release: as in put_words(). */
+		uint64_t old = lab_fetch_or(&m->words[word[k]].bits, mask[k],
+				LAB_RELEASE);
+
+		newly += (uint32_t)__builtin_popcountll(mask[k] & ~old);
+	}
+	return newly;
+}
+
 uint32_t
 labyrinth_map_put(struct labyrinth_map *m, const uint32_t *idx, uint32_t n)
 {
 	uint32_t done, newly = 0;
+
+	if (likely(n <= PUT_FEW))
+		return put_few(m, idx, n);
 
 	for (done = 0; done < n; done += PUT_SLOTS / 2)
 		newly += put_words(m, idx + done, RTE_MIN(n - done, PUT_SLOTS / 2));
