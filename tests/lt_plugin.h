@@ -35,6 +35,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
+
 /*
  * Whether EAL would accept a -d file or folder at path: neither it nor
  * any folder above it world-writable. With bad != NULL, the first
@@ -227,6 +229,30 @@ lt_plugin_copy(const char *src)
 		exit(1);
 	}
 	return dst;
+}
+
+/*
+ * rte_eal_init() with argv[0 .. argc) followed by "-d plugin" when plugin
+ * is not NULL (the plugin's copy, from lt_plugin_copy()). Returns what
+ * rte_eal_init() returns; -1 with too many arguments.
+ */
+static inline int
+lt_eal_init_plugin(int argc, char **argv, const char *plugin)
+{
+	static char *args[128];
+	static char d_opt[] = "-d";
+	int i, n = 0;
+
+	if (argc > 120)
+		return -1;
+	for (i = 0; i < argc; i++)
+		args[n++] = argv[i];
+	if (plugin != NULL) {
+		args[n++] = d_opt;
+		args[n++] = (char *)(uintptr_t)plugin;
+	}
+	args[n] = NULL;
+	return rte_eal_init(n, args);
 }
 
 #endif /* LT_PLUGIN_H */

@@ -639,22 +639,7 @@ main(int argc, char **argv)
 	/* The primary loads our driver first (-d before the default driver
 	 * folder), so its ops index differs from a secondary's that loads
 	 * another driver first. */
-	{
-		static char *args[128];
-		static char d_opt[] = "-d";
-		int n = 0;
-
-		if (eal_argc > 120)
-			return 1;
-		for (i = 0; i < eal_argc; i++)
-			args[n++] = eal_argv[i];
-		if (plugin != NULL) {
-			args[n++] = d_opt;
-			args[n++] = (char *)(uintptr_t)plugin;
-		}
-		args[n] = NULL;
-		ret = rte_eal_init(n, args);
-	}
+	ret = lt_eal_init_plugin(eal_argc, eal_argv, plugin);
 	if (ret < 0) {
 		printf("rte_eal_init: %s\n", rte_strerror(rte_errno));
 		return 1;

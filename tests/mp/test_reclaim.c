@@ -291,22 +291,7 @@ main(int argc, char **argv)
 			argc = i;
 			break;
 		}
-	{
-		static char *args[64];
-		static char d_opt[] = "-d";
-		int n = 0;
-
-		if (argc > 60)
-			return 1;
-		for (i = 0; i < argc; i++)
-			args[n++] = argv[i];
-		if (plugin != NULL) {
-			args[n++] = d_opt;
-			args[n++] = (char *)(uintptr_t)plugin;
-		}
-		args[n] = NULL;
-		ret = rte_eal_init(n, args);
-	}
+	ret = lt_eal_init_plugin(argc, argv, plugin);
 	if (ret < 0) {
 		printf("rte_eal_init: %s\n", rte_strerror(rte_errno));
 		return 1;
