@@ -34,6 +34,7 @@
 
 #include "labyrinth.h"
 #include "labyrinth_test.h"
+#include "lt_telemetry.h"
 
 #define N_PAGES 5       /* single pages lcore 1 keeps */
 #define N_OBJS 20       /* objects lcore 1 keeps */
@@ -45,41 +46,6 @@ static struct labyrinth *lab;
 static struct rte_mempool *mp;
 static void *pages[N_PAGES + 1], *block, *objs[N_OBJS];
 static const char *top_path;
-
-static int sock = -1;
-static char reply[16384];
-
-static int
-query(const char *cmd)
-{
-	ssize_t n;
-
-	if (send(sock, cmd, strlen(cmd), 0) < 0)
-		return -1;
-	n = recv(sock, reply, sizeof(reply) - 1, 0);
-	if (n <= 0)
-		return -1;
-	reply[n] = '\0';
-	printf("%s -> %s\n", cmd, reply);
-	return 0;
-}
-
-static void
-connect_telemetry(void)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/dpdk_telemetry.v2",
-		rte_eal_get_runtime_dir());
-	sock = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&addr,
-			sizeof(addr)) != 0 ||
-			recv(sock, reply, sizeof(reply) - 1, 0) <= 0) {
-		printf("skip: cannot connect to %s (telemetry disabled?)\n",
-			addr.sun_path);
-		exit(LT_SKIP);
-	}
-}
 
 /* The number after key inside the object that follows section, or -1. */
 static long long
@@ -309,7 +275,10 @@ main(int argc, char **argv)
 		printf("skip: needs lcore %u (-l 0-1)\n", LEAKER);
 		return LT_SKIP;
 	}
-	connect_telemetry();
+	if (connect_telemetry() != 0) {
+		printf("no greeting from the telemetry socket\n");
+		return 1;
+	}
 	lab = labyrinth_create(&conf);
 	mp = rte_mempool_create_empty("holdpool", 1023, 64, CACHE, 0,
 			SOCKET_ID_ANY, 0);

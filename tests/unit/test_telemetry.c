@@ -21,45 +21,7 @@
 
 #include "labyrinth.h"
 #include "labyrinth_test.h"
-
-static int sock = -1;
-static char reply[16384];
-
-/* Send one command, leave the JSON reply in reply[]. */
-static int
-query(const char *cmd)
-{
-	ssize_t n;
-
-	if (send(sock, cmd, strlen(cmd), 0) < 0)
-		return -1;
-	n = recv(sock, reply, sizeof(reply) - 1, 0);
-	if (n <= 0)
-		return -1;
-	reply[n] = '\0';
-	printf("%s -> %s\n", cmd, reply);
-	return 0;
-}
-
-static int
-connect_telemetry(void)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	ssize_t n;
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s/dpdk_telemetry.v2",
-		rte_eal_get_runtime_dir());
-	sock = socket(AF_UNIX, SOCK_SEQPACKET, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&addr,
-			sizeof(addr)) != 0) {
-		printf("skip: cannot connect to %s (telemetry disabled?)\n",
-			addr.sun_path);
-		exit(LT_SKIP);
-	}
-	/* The server greets with its version and limits first. */
-	n = recv(sock, reply, sizeof(reply) - 1, 0);
-	return n > 0 ? 0 : -1;
-}
+#include "lt_telemetry.h"
 
 static int
 test_endpoints(void)
