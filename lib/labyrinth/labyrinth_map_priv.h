@@ -188,12 +188,17 @@ labyrinth_map_claim_at(struct labyrinth_map *m, uint32_t w, uint32_t *idx)
  * Set the bit of one item (budget is not touched): one atomic OR.
  * Release: the holder's writes to the item happen-before the next
  * claimer's acquire of the bit.
+ *
+ * @return 1 if the bit was clear and is now set, 0 if it was set already
+ *   (a double return: nothing changed).
  */
-static inline void
+static inline uint32_t
 labyrinth_map_put_one(struct labyrinth_map *m, uint32_t idx)
 {
-	lab_fetch_or(&m->words[idx / LABYRINTH_MAP_WORD_BITS].bits,
-		UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS), LAB_RELEASE);
+	uint64_t bit = UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS);
+
+	return (lab_fetch_or(&m->words[idx / LABYRINTH_MAP_WORD_BITS].bits,
+		bit, LAB_RELEASE) & bit) == 0;
 }
 
 /* The calls below are defined after the ones they use. */

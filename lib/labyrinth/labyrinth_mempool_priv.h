@@ -83,7 +83,7 @@ extern "C" {
  * it in the memzone; bumped on every change, so that a process built
  * against another layout refuses the pool instead of misreading it.
  */
-#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 3u
+#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 4u
 
 /**
  * Memzone name prefix; the name is the prefix plus the hex address of the
@@ -214,7 +214,7 @@ struct labyrinth_mempool_hdr {
 	/** Pool name, for dumps and telemetry. */
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
 
-	/** Free objects: one bit each, budget counter on its own line. */
+	/** Free objects: one bit each (the driver leaves map.avail at 0). */
 	struct labyrinth_map map;
 
 	/** Per-lcore hints and counters, plus the shared slot. */

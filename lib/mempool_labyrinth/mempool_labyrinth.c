@@ -9,16 +9,19 @@
  * "labyrinth_strict", which differ only in how a returned object's state
  * byte goes from HELD to FREE (obj_set_free()).
  *
- * - dequeue: take budget from the map's counter (all or nothing, else
- *   -ENOBUFS with nothing taken), then claim bits starting at the calling
- *   lcore's own hint word: a whole word with one atomic exchange, or part
- *   of one with one CAS.
+ * - dequeue: claim bits starting at the calling lcore's own hint word: a
+ *   whole word with one atomic exchange, or part of one with one CAS; all
+ *   or nothing (when the map holds fewer than n, the claimed ones go back
+ *   and the call returns -ENOBUFS).
  * - enqueue: each object is identified by its address alone, in O(1)
  *   (page table and chunks, labyrinth_mempool_priv.h), and marked free
  *   through its byte of state[], which rejects a foreign or double
  *   return; the accepted objects' bits are set before the call returns
- *   (one atomic OR per run of objects of one map word) and their budget
- *   given back once per call, so every lcore can dequeue them at once.
+ *   (one atomic OR per run of objects of one map word, one OR for the
+ *   single return of an uncached rte_mempool_put()), so every lcore can
+ *   dequeue them at once.
+ * - The map's budget counter is not used: the bits alone say what is
+ *   free, so a return takes one locked instruction, not two.
  * - The mempool's per-lcore cache sits on top as usual.
  *
  * Load it into any DPDK application with
@@ -240,12 +243,12 @@ hdr_ok_mode(const struct labyrinth_mempool_hdr *h, bool strict)
 /*
  * Return n objects: each accepted one is marked FREE and its bit set
  * before the call returns (labyrinth_map_put per batch: one atomic OR per
- * run of objects of the same map word), then the budget of all of them is
- * given back with one labyrinth_map_unreserve(): bits first, then budget,
- * the map's invariant. So when the enqueue returns, every lcore's dequeue
- * can reach every object it accepted. Returns 0, -EINVAL (some object was
- * not ours) or -EALREADY (some object was already free); the other objects
- * of the call are accepted either way.
+ * run of objects of the same map word; labyrinth_map_put_one, inline, for
+ * the single object of an uncached rte_mempool_put()). The bits are the
+ * whole truth (no budget counter), so when the enqueue returns, every
+ * lcore's dequeue can reach every object it accepted. Returns 0, -EINVAL
+ * (some object was not ours) or -EALREADY (some object was already free);
+ * the other objects of the call are accepted either way.
  */
 static __rte_always_inline int
 mp_enqueue(struct rte_mempool *mp, void * const *obj_table, unsigned int n,
@@ -260,6 +263,20 @@ mp_enqueue(struct rte_mempool *mp, void * const *obj_table, unsigned int n,
 	if (unlikely(!hdr_ok_mode(h, strict)))
 		return bad_pool();
 	lc = lcore_slot(h, lcore_id);
+	if (likely(n == 1)) {
+		/* The single return of rte_mempool_put() without a cache:
+		 * one locked OR, nothing out of line. */
+		if (unlikely(!obj_index(h, obj_table[0], &idx[0])))
+			foreign = 1;
+		else if (unlikely(!obj_set_free(h, idx[0], strict) ||
+				labyrinth_map_put_one(&h->map, idx[0]) == 0))
+			/* Refused by the state byte, or (default mode,
+			 * racing returns) by the bit: see below. */
+			doubles = 1;
+		else
+			put = 1;
+		n = 0; /* the loop below has nothing left to do */
+	}
 	for (done = 0; done < n; done += lim) {
 		lim = RTE_MIN(n - done, (unsigned int)BATCH);
 		cnt = 0;
@@ -280,8 +297,6 @@ mp_enqueue(struct rte_mempool *mp, void * const *obj_table, unsigned int n,
 		doubles += cnt - newly;
 		put += newly;
 	}
-	if (likely(put != 0))
-		labyrinth_map_unreserve(&h->map, put);
 	slot_count(&lc->returns, lcore_id, put);
 	if (likely(foreign + doubles == 0))
 		return 0;
@@ -307,35 +322,89 @@ labyrinth_mp_enqueue_strict(struct rte_mempool *mp, void * const *obj_table,
 	return mp_enqueue(mp, obj_table, n, true);
 }
 
-/*
- * Undo a dequeue that claimed fewer objects than it reserved: the done
- * objects already in obj_table go back (FREE, bits set), then the whole
- * reservation of n is given back.
- */
-static void
-undo_claims(struct labyrinth_mempool_hdr *h, void * const *obj_table,
-		unsigned int done, unsigned int n)
-{
-	uint32_t idx[BATCH];
-	unsigned int k, i, lim, cnt;
+/* Indices a dequeue claims on the stack (2 KiB); a bigger one chains. */
+#define STAGE 512
 
-	for (k = 0; k < done; k += lim) {
-		lim = RTE_MIN(done - k, (unsigned int)BATCH);
-		cnt = 0;
-		for (i = 0; i < lim; i++)
-			if (likely(obj_index(h, obj_table[k + i], &idx[cnt]))) {
-				/* Ours since the claim; relaxed, see
-				 * obj_set_free(). */
-				lab_store(&h->state[idx[cnt]],
-					LABYRINTH_MEMPOOL_OBJ_FREE,
-					LAB_RELAXED);
-				cnt++;
-			}
-		labyrinth_map_put(&h->map, idx, cnt);
+/* End of a claim chain (dequeue_chained()). */
+#define NO_LINK UINT64_MAX
+
+/*
+ * Hand cnt claimed objects out: held from now on, with their hold record,
+ * into obj_table. Relaxed stores: see obj_set_free(); the claim (acquire)
+ * already ordered us after the put that freed them.
+ */
+static __rte_always_inline void
+hand_out(struct labyrinth_mempool_hdr *h, void **obj_table,
+		const uint32_t *idx, unsigned int cnt, uint64_t rec)
+{
+	unsigned int i;
+
+	for (i = 0; i < cnt; i++) {
+		/* Relaxed: see above. */
+		lab_store(&h->state[idx[i]], LABYRINTH_MEMPOOL_OBJ_HELD,
+			LAB_RELAXED);
+		/* Relaxed: a statistic for the holder summary, which reads
+		 * it as a snapshot; it publishes nothing. */
+		lab_store(&h->hold[idx[i]], rec, LAB_RELAXED);
+		obj_table[i] = h->objs[idx[i]];
 	}
-	labyrinth_map_unreserve(&h->map, n);
 }
 
+/*
+ * A dequeue of more than STAGE objects: claims in batches, the claimed
+ * objects chained through their hold records (theirs alone while claimed:
+ * their state stays FREE until they are handed out, so the holder summary
+ * does not read the links), and obj_table written only once all n are
+ * claimed, else every claimed one goes back.
+ */
+static int __rte_noinline
+dequeue_chained(struct labyrinth_mempool_hdr *h, void **obj_table,
+		unsigned int n, uint32_t *hint, uint64_t rec)
+{
+	uint32_t idx[BATCH], want, got, i, k;
+	uint64_t head = NO_LINK, next;
+	unsigned int done = 0;
+
+	while (done < n) {
+		want = RTE_MIN(n - done, (unsigned int)BATCH);
+		got = labyrinth_map_claim(&h->map, hint, idx, want);
+		for (i = 0; i < got; i++) {
+			/* Relaxed: a private link, see above. */
+			lab_store(&h->hold[idx[i]], head, LAB_RELAXED);
+			head = idx[i];
+		}
+		done += got;
+		if (got < want)
+			break;
+	}
+	if (done < n) {
+		/* Fewer than n free: every claimed one back. */
+		for (k = 0; head != NO_LINK; head = next) {
+			/* Relaxed: our own link, see above. */
+			next = lab_load(&h->hold[head], LAB_RELAXED);
+			idx[k++] = (uint32_t)head;
+			if (k == BATCH || next == NO_LINK) {
+				labyrinth_map_put(&h->map, idx, k);
+				k = 0;
+			}
+		}
+		return -ENOBUFS;
+	}
+	for (k = 0; head != NO_LINK; head = next, k++) {
+		/* Relaxed: our own link, see above. */
+		next = lab_load(&h->hold[head], LAB_RELAXED);
+		idx[0] = (uint32_t)head;
+		hand_out(h, &obj_table[k], idx, 1, rec);
+	}
+	return 0;
+}
+
+/*
+ * Take n objects, all or nothing. Nothing is written to obj_table unless
+ * all n are had: rte_mempool's cache refill dequeues straight into the
+ * cache's array and, when that fails and the direct dequeue that follows
+ * fails too, keeps the cache's earlier contents as they were.
+ */
 static __rte_always_inline int
 mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n,
 		bool strict)
@@ -343,47 +412,39 @@ mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n,
 	struct labyrinth_mempool_hdr *h = mp->pool_data;
 	unsigned int lcore_id = rte_lcore_id();
 	struct labyrinth_mempool_lcore *lc;
-	uint32_t idx[BATCH], hint;
-	unsigned int done, i, want, got;
+	uint32_t idx[STAGE], hint, got;
 	uint64_t rec;
+	int ret = 0;
 
 	if (unlikely(!hdr_ok_mode(h, strict)))
 		return bad_pool();
 	lc = lcore_slot(h, lcore_id);
-	/* All or nothing: take the budget of n first. */
-	if (unlikely(labyrinth_map_reserve(&h->map, n, 0) != 0)) {
-		slot_count(&lc->dequeue_fails, lcore_id, 1);
-		return -ENOBUFS;
-	}
 	/* Who and since when, one record for the whole call. */
 	rec = labyrinth_mempool_hold_rec(lcore_id < RTE_MAX_LCORE ? lcore_id :
 			LABYRINTH_MEMPOOL_SHARED_SLOT, clock_now());
 	/* Only a hint: a stale or racing value (shared slot) is harmless,
 	 * relaxed is enough. */
 	hint = lab_load(&lc->hint, LAB_RELAXED);
-	for (done = 0; done < n; done += got) {
-		want = RTE_MIN(n - done, (unsigned int)BATCH);
-		got = labyrinth_map_claim(&h->map, &hint, idx, want);
-		for (i = 0; i < got; i++) {
-			/* Held from now on. Relaxed: see obj_set_free(); the
-			 * claim (acquire) already ordered us after the put. */
-			lab_store(&h->state[idx[i]], LABYRINTH_MEMPOOL_OBJ_HELD,
-				LAB_RELAXED);
-			/* Relaxed: a statistic for the holder summary, which
-			 * reads it as a snapshot; it publishes nothing. */
-			lab_store(&h->hold[idx[i]], rec, LAB_RELAXED);
-			obj_table[done + i] = h->objs[idx[i]];
+	if (likely(n <= STAGE)) {
+		got = labyrinth_map_claim(&h->map, &hint, idx, n);
+		if (likely(got == n))
+			hand_out(h, obj_table, idx, n, rec);
+		else {
+			/* The map holds fewer than n (or churn moved the
+			 * bits behind the scan's two passes): they go back,
+			 * the dequeue takes nothing. */
+			labyrinth_map_put(&h->map, idx, got);
+			ret = -ENOBUFS;
 		}
-		if (unlikely(got < want)) {
-			/* Pathological churn moved the bits behind the scan:
-			 * undo, so that the dequeue takes nothing. */
-			undo_claims(h, obj_table, done + got, n);
-			slot_count(&lc->dequeue_fails, lcore_id, 1);
-			return -ENOBUFS;
-		}
+	} else {
+		ret = dequeue_chained(h, obj_table, n, &hint, rec);
 	}
 	/* See above: a hint, relaxed. */
 	lab_store(&lc->hint, hint, LAB_RELAXED);
+	if (unlikely(ret != 0)) {
+		slot_count(&lc->dequeue_fails, lcore_id, 1);
+		return ret;
+	}
 	slot_count(&lc->claims, lcore_id, n);
 	return 0;
 }
@@ -402,22 +463,19 @@ labyrinth_mp_dequeue_strict(struct rte_mempool *mp, void **obj_table,
 }
 
 /*
- * Free objects: the map's budget, read relaxed (a statistic). Exact when
- * the pool is quiet; while it is not, a dequeue that takes budget and then
- * undoes it may make it under-report for a moment, never over-report
- * (returns set their bits before they add budget).
+ * Free objects: the map's set bits, counted (a control-path call: one
+ * relaxed load per map word, i.e. per 64 objects). Exact when the pool is
+ * quiet; while it is not, a snapshot (a dequeue that claims and then
+ * undoes may make it under-report for a moment).
  */
 static __rte_always_inline unsigned int
 mp_get_count(const struct rte_mempool *mp, bool strict)
 {
 	const struct labyrinth_mempool_hdr *h = mp->pool_data;
-	int64_t avail;
 
 	if (!hdr_ok_mode(h, strict))
 		return 0;
-	/* Statistic: relaxed, see the comment above. */
-	avail = lab_load(&h->map.avail, LAB_RELAXED);
-	return avail > 0 ? (unsigned int)avail : 0;
+	return labyrinth_map_count_bits(&h->map);
 }
 
 static unsigned int
