@@ -257,8 +257,12 @@ int labyrinth_destroy(struct labyrinth *lab);
  *   The page, owned by the caller, or NULL with rte_errno set: ENOMEM (no
  *   page can be had within the gfp's limits), EINVAL (lab NULL, unknown
  *   gfp bit). Failure is O(1) when the pool is empty.
+ *
+ * Inline (labyrinth_fast.h): a page from the caller's cache in a few plain
+ * loads and stores; every other case calls out of line.
  */
-void *labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp);
+static inline void *labyrinth_alloc_page(struct labyrinth *lab,
+		unsigned int gfp);
 
 /**
  * Grab 2^order pages, virtually contiguous (and IOVA-contiguous where
@@ -318,8 +322,12 @@ unsigned int labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp,
  *   another order. A rejected free changes nothing but the bad_frees
  *   counter. Two frees of one page racing each other: see
  *   LABYRINTH_F_STRICT.
+ *
+ * Inline (labyrinth_fast.h): in a default pool, a page of the caller's
+ * zone into its cache in a few plain loads and stores; every other case
+ * (strict pools included) calls out of line.
  */
-int labyrinth_free_page(struct labyrinth *lab, void *page);
+static inline int labyrinth_free_page(struct labyrinth *lab, void *page);
 
 /**
  * Free a block of 2^order pages grabbed with labyrinth_alloc_pages().
@@ -740,5 +748,7 @@ int64_t labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp,
 #ifdef __cplusplus
 }
 #endif
+
+#include "labyrinth_fast.h"
 
 #endif /* LABYRINTH_H */

@@ -4,7 +4,7 @@
 
 /*
  * The coarse clock of the owner records' grab time (see LAB_CLOCK_US in
- * labyrinth_priv.h): an EAL alarm refreshes lab_clock every LAB_CLOCK_US.
+ * labyrinth_priv.h): an EAL alarm refreshes labyrinth_fast_clock every LAB_CLOCK_US.
  */
 
 #include <stdint.h>
@@ -14,7 +14,7 @@
 
 #include "labyrinth_priv.h"
 
-uint32_t lab_clock;
+uint32_t labyrinth_fast_clock;
 static uint32_t clock_started;
 
 static void
@@ -23,7 +23,7 @@ clock_tick(void *arg __rte_unused)
 	/* Relaxed: grabs copy it into owner records as a timestamp; nothing
 	 * is published through it, and a reader a tick behind is within the
 	 * documented resolution. */
-	lab_store(&lab_clock, (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT),
+	lab_store(&labyrinth_fast_clock, (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT),
 		LAB_RELAXED);
 	if (rte_eal_alarm_set(LAB_CLOCK_US, clock_tick, NULL) != 0)
 		/* Relaxed: lets a later create or lookup try again. */

@@ -216,9 +216,10 @@ free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 	return 1;
 }
 
-/* fast path */
+/* Every case; labyrinth_fast.h inlines the cached one and calls this for
+ * the rest (the cached path is tried again here, harmlessly). */
 int
-labyrinth_free_page(struct labyrinth *lab, void *page)
+labyrinth_free_page_slow(struct labyrinth *lab, void *page)
 {
 	struct lab_lcore *lc;
 	int ret;

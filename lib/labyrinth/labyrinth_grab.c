@@ -226,9 +226,10 @@ alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
 	return p;
 }
 
-/* fast path */
+/* Every case; labyrinth_fast.h inlines the cached one and calls this for
+ * the rest (the cached path is tried again here, harmlessly). */
 void *
-labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
+labyrinth_alloc_page_slow(struct labyrinth *lab, unsigned int gfp)
 {
 	struct lab_lcore *lc;
 	void *p;

@@ -50,8 +50,8 @@ static inline uint32_t
 lab_now(void)
 {
 	/* Relaxed: a timestamp copied into the owner record, ordering
-	 * nothing (see lab_clock). */
-	return lab_load(&lab_clock, LAB_RELAXED);
+	 * nothing (see labyrinth_fast_clock). */
+	return lab_load(&labyrinth_fast_clock, LAB_RELAXED);
 }
 
 /* Zone page index of p, a page of zone zn (known to be valid). */

@@ -165,6 +165,9 @@ struct lab_lcore {
 	uint8_t page_shift;
 	bool strict;                 /**< LABYRINTH_F_STRICT */
 	uint16_t owner_bits;         /**< lcore id, shifted into a record */
+	/* Second line: the counters (alloc_ok and frees bumped by the
+	 * fast paths, labyrinth_fast.h too). */
+	struct lab_counters cnt __rte_cache_aligned;
 	/* Slow path. */
 	uint32_t hint;               /**< map word where the next search starts */
 	uint32_t tokens;             /**< cache-less mode: budget taken from the
@@ -174,15 +177,42 @@ struct lab_lcore {
 	bool remote;                 /**< no zone on our socket: zone is the
 				      *   nearest other one */
 	int socket_id;               /**< socket of this lcore (topology) */
-	struct lab_counters cnt;
 } __rte_cache_aligned;
 
-_Static_assert(offsetof(struct lab_lcore, hint) <= RTE_CACHE_LINE_SIZE,
+_Static_assert(offsetof(struct lab_lcore, owner_bits) + sizeof(uint16_t) <=
+	RTE_CACHE_LINE_SIZE,
 	"the fast-path fields of struct lab_lcore fit its first cache line");
+
+/* The inline fast paths (labyrinth_fast.h) read the same bytes. */
+#define LAB_FAST_SAME(f, g) \
+	_Static_assert(offsetof(struct lab_lcore, f) == \
+		offsetof(struct labyrinth_fast_lcore, g) && \
+		sizeof(((struct lab_lcore *)0)->f) == \
+		sizeof(((struct labyrinth_fast_lcore *)0)->g), \
+		"labyrinth_fast.h: lcore field " #g)
+LAB_FAST_SAME(len, len);
+LAB_FAST_SAME(size, size);
+LAB_FAST_SAME(cache, cache);
+LAB_FAST_SAME(base, base);
+LAB_FAST_SAME(span, span);
+LAB_FAST_SAME(meta, meta);
+LAB_FAST_SAME(map, avail);
+LAB_FAST_SAME(reserve, reserve);
+LAB_FAST_SAME(page_mask, page_mask);
+LAB_FAST_SAME(page_shift, page_shift);
+LAB_FAST_SAME(strict, strict);
+LAB_FAST_SAME(owner_bits, owner_bits);
+LAB_FAST_SAME(cnt.alloc_ok, alloc_ok);
+LAB_FAST_SAME(cnt.frees, frees);
+_Static_assert(offsetof(struct labyrinth_map, avail) == 0,
+	"labyrinth_fast.h reads a zone's budget through lab_lcore.map");
 
 /** A labyrinth. The first memzone holds this struct and the lcore state. */
 struct labyrinth {
 	uint64_t magic;
+	/** Per-lcore state, NULL for lcores not enabled at creation. Right
+	 * after the magic: labyrinth_fast.h reads both. */
+	struct lab_lcore *lcore[RTE_MAX_LCORE];
 	char name[LABYRINTH_NAMESIZE];
 	uint32_t page_size;
 	uint32_t page_shift;
@@ -199,12 +229,22 @@ struct labyrinth {
 	uint8_t fallback[RTE_MAX_NUMA_NODES][LABYRINTH_MAX_ZONES];
 	/** Zone of each socket, -1 if none. */
 	int8_t socket_zone[RTE_MAX_NUMA_NODES];
-	/** Per-lcore state, NULL for lcores not enabled at creation. */
-	struct lab_lcore *lcore[RTE_MAX_LCORE];
 	/** Counters of threads without a slot: updated atomically. */
 	struct lab_counters anon __rte_cache_aligned;
 	struct lab_zone zone[LABYRINTH_MAX_ZONES];
 };
+
+_Static_assert(offsetof(struct labyrinth, magic) ==
+	offsetof(struct labyrinth_fast_head, magic) &&
+	offsetof(struct labyrinth, lcore) ==
+	offsetof(struct labyrinth_fast_head, lcore) &&
+	LABYRINTH_MAGIC == LABYRINTH_FAST_MAGIC,
+	"labyrinth_fast.h: the handle's magic and lcore slots");
+_Static_assert(LABYRINTH_FAST_REC_HEAD0 == LAB_PG_HEAD &&
+	LABYRINTH_FAST_REC_GEN_SHIFT == LAB_META_GEN_SHIFT &&
+	LABYRINTH_FAST_REC_GEN_MASK == LAB_META_GEN_MASK &&
+	LABYRINTH_FAST_REC_STAMP_SHIFT == 32,
+	"labyrinth_fast.h: the owner record's layout");
 
 /* labyrinth_clock.c */
 /*
@@ -215,7 +255,7 @@ struct labyrinth {
  * TSC is common to all processes, so stamps compare across them.
  */
 #define LAB_CLOCK_US 1000
-extern uint32_t lab_clock;
+extern uint32_t labyrinth_fast_clock;
 void lab_clock_start(void);
 
 /* labyrinth_pool.c */

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The Labyrinth developers
+ */
+
+#ifndef LABYRINTH_FAST_H
+#define LABYRINTH_FAST_H
+
+/**
+ * @file
+ * The cached fast paths of labyrinth_alloc_page() and labyrinth_free_page(),
+ * inline in the caller as rte_mempool_get() and rte_mempool_put() are: a
+ * page from or into the calling lcore's cache in a few plain loads and
+ * stores, no locked instruction, no call. Everything else (no cache, cache
+ * empty or full, a zone at its min watermark, a strict pool's free, a bad
+ * free, a thread without an lcore slot, a pool that is not on this lcore's
+ * socket) goes out of line to labyrinth_alloc_page_slow() and
+ * labyrinth_free_page_slow(), which check everything again.
+ *
+ * Included by labyrinth.h; do not include it on its own. The structures
+ * below are internal: the first bytes of the library's private state, laid
+ * out here so that the inline code can read them, and checked against the
+ * library's own definitions by _Static_assert in labyrinth_priv.h. They are
+ * not API: a program compiled against one version of this header must run
+ * with the same version of the library.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_lcore.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Internal: Magic of a live labyrinth (the handle's first word). */
+#define LABYRINTH_FAST_MAGIC UINT64_C(0x4c61627972696e74) /* "Labyrint" */
+
+/** Internal: Owner record: state HEAD and order 0 in the low byte. */
+#define LABYRINTH_FAST_REC_HEAD0 UINT64_C(1)
+/** Internal: Owner record: the low byte (state, order). */
+#define LABYRINTH_FAST_REC_LOW 0xffu
+/** Internal: Owner record: generation bits (18..31), kept by a free. */
+#define LABYRINTH_FAST_REC_GEN_SHIFT 18
+/** Internal: Owner record: generation mask. */
+#define LABYRINTH_FAST_REC_GEN_MASK (UINT64_C(0x3fff) << 18)
+/** Internal: Owner record: the grab stamp's shift. */
+#define LABYRINTH_FAST_REC_STAMP_SHIFT 32
+
+/**
+ * The first bytes of an lcore's private state: what the cached fast paths
+ * read (first cache line) and the two counters they bump (second line).
+ */
+struct labyrinth_fast_lcore {
+	uint32_t len;          /**< pages in cache[] (written by the lcore) */
+	uint32_t size;         /**< cache capacity */
+	void **cache;          /**< the cache */
+	char *base;            /**< first page byte of the local zone */
+	uint64_t span;         /**< bytes of pages of the local zone; 0: no
+				*   fast path for this lcore */
+	uint64_t *meta;        /**< the local zone's owner records */
+	const int64_t *avail;  /**< the local zone's free-page budget */
+	int32_t reserve;       /**< the local zone's min watermark */
+	uint32_t page_mask;    /**< page size - 1 */
+	uint8_t page_shift;    /**< log2 of the page size */
+	bool strict;           /**< LABYRINTH_F_STRICT */
+	uint16_t owner_bits;   /**< lcore id, shifted into a record */
+	/** Successful grabs (the first of the lcore's counters). */
+	uint64_t alloc_ok __rte_cache_aligned;
+	uint64_t rsvd_[3];     /**< other counters */
+	uint64_t frees;        /**< successful frees */
+};
+
+/**
+ * The first bytes of a labyrinth handle: its magic, then one lcore slot
+ * pointer per EAL lcore (NULL where the lcore has none).
+ */
+struct labyrinth_fast_head {
+	uint64_t magic;                              /**< LABYRINTH_FAST_MAGIC */
+	struct labyrinth_fast_lcore *lcore[RTE_MAX_LCORE]; /**< lcore slots */
+};
+
+/**
+ * The coarse clock of grab stamps (rte_rdtsc() >> 20, refreshed by an EAL
+ * alarm), read by the inline grab.
+ */
+extern uint32_t labyrinth_fast_clock;
+
+/**
+ * Internal: labyrinth_alloc_page() out of line, every case included.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param gfp
+ *   LABYRINTH_GFP_* flags.
+ * @return
+ *   As labyrinth_alloc_page().
+ */
+void *labyrinth_alloc_page_slow(struct labyrinth *lab, unsigned int gfp);
+
+/**
+ * Internal: labyrinth_free_page() out of line, every case included.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param page
+ *   The page.
+ * @return
+ *   As labyrinth_free_page().
+ */
+int labyrinth_free_page_slow(struct labyrinth *lab, void *page);
+
+/**
+ * Internal: the caller's lcore slot.
+ *
+ * @param lab
+ *   A labyrinth handle, or NULL.
+ * @return
+ *   The calling lcore's slot of a live labyrinth; NULL for NULL, a
+ *   destroyed handle, a thread without an lcore id, or an lcore without
+ *   a slot.
+ */
+static __rte_always_inline struct labyrinth_fast_lcore *
+labyrinth_fast_slot(struct labyrinth *lab)
+{
+	const struct labyrinth_fast_head *h =
+		(const struct labyrinth_fast_head *)(const void *)lab;
+	unsigned int id = rte_lcore_id();
+
+	/* Acquire: pairs with the release store of the magic that ends
+	 * labyrinth_create(): whoever sees it sees the slots built. */
+	if (unlikely(h == NULL || id >= RTE_MAX_LCORE ||
+			__atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) !=
+			LABYRINTH_FAST_MAGIC))
+		return NULL;
+	return h->lcore[id];
+}
+
+/**
+ * Internal: add one to a counter of the caller's own slot (its one writer).
+ *
+ * @param c
+ *   The counter.
+ */
+static __rte_always_inline void
+labyrinth_fast_count(uint64_t *c)
+{
+	/* Relaxed load and store, no RMW: the slot's lcore is the counter's
+	 * only writer; readers (stats) take snapshots. */
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1,
+		__ATOMIC_RELAXED);
+}
+
+/**
+ * Grab one page: the inline definition of labyrinth_alloc_page() (see
+ * labyrinth.h).
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param gfp
+ *   LABYRINTH_GFP_* flags.
+ * @return
+ *   The page, or NULL with rte_errno set.
+ */
+static inline void *
+labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
+{
+	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
+	uint64_t *r, head;
+	uint32_t len;
+	void *p;
+
+	if (unlikely(lc == NULL || lc->span == 0 ||
+			gfp > LABYRINTH_GFP_ATOMIC))
+		return labyrinth_alloc_page_slow(lab, gfp);
+	len = lc->len;
+	/* Relaxed: a budget snapshot for the watermark check, which errs
+	 * towards the slow path (see labyrinth_priv.h). */
+	if (unlikely(len == 0 || __atomic_load_n(lc->avail, __ATOMIC_RELAXED) +
+			(int64_t)len <= lc->reserve))
+		return labyrinth_alloc_page_slow(lab, gfp);
+	p = lc->cache[--len];
+	/* Relaxed: the lcore is the cache's only writer. */
+	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
+	r = &lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >> lc->page_shift];
+	/* Relaxed (the clock, a timestamp): orders nothing. */
+	head = LABYRINTH_FAST_REC_HEAD0 | lc->owner_bits |
+		((uint64_t)__atomic_load_n(&labyrinth_fast_clock,
+			__ATOMIC_RELAXED) << LABYRINTH_FAST_REC_STAMP_SHIFT);
+	/* Relaxed load and store: a cached page's record is ours alone
+	 * (readers are snapshots and a later free, reached through the
+	 * pointer's own hand-off). Strict pools move the generation on;
+	 * default pools need none. */
+	if (unlikely(lc->strict))
+		head |= (__atomic_load_n(r, __ATOMIC_RELAXED) +
+			(UINT64_C(1) << LABYRINTH_FAST_REC_GEN_SHIFT)) &
+			LABYRINTH_FAST_REC_GEN_MASK;
+	__atomic_store_n(r, head, __ATOMIC_RELAXED);
+	labyrinth_fast_count(&lc->alloc_ok);
+	return p;
+}
+
+/**
+ * Free one page: the inline definition of labyrinth_free_page() (see
+ * labyrinth.h).
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param page
+ *   The page.
+ * @return
+ *   0, -EALREADY or -EINVAL.
+ */
+static inline int
+labyrinth_free_page(struct labyrinth *lab, void *page)
+{
+	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
+	uintptr_t off;
+	uint64_t *r, m;
+	uint32_t len;
+
+	if (unlikely(lc == NULL || lc->strict))
+		return labyrinth_free_page_slow(lab, page);
+	off = (uintptr_t)page - (uintptr_t)lc->base;
+	len = lc->len;
+	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0 ||
+			len >= lc->size))
+		return labyrinth_free_page_slow(lab, page);
+	r = &lc->meta[off >> lc->page_shift];
+	/* Relaxed: default pools do not arbitrate racing frees; a record
+	 * that is not a held order-0 head goes to the slow path, which
+	 * rejects it, having changed nothing here. */
+	m = __atomic_load_n(r, __ATOMIC_RELAXED);
+	/* Relaxed: a budget snapshot; below min the page goes back to the
+	 * map, out of line. */
+	if (unlikely((m & LABYRINTH_FAST_REC_LOW) != LABYRINTH_FAST_REC_HEAD0 ||
+			__atomic_load_n(lc->avail, __ATOMIC_RELAXED) <
+			lc->reserve))
+		return labyrinth_free_page_slow(lab, page);
+	/* Relaxed: FREE, generation kept; see above. */
+	__atomic_store_n(r, m & LABYRINTH_FAST_REC_GEN_MASK, __ATOMIC_RELAXED);
+	lc->cache[len] = page;
+	/* Relaxed: the lcore is the cache's only writer. */
+	__atomic_store_n(&lc->len, len + 1, __ATOMIC_RELAXED);
+	labyrinth_fast_count(&lc->frees);
+	return 0;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LABYRINTH_FAST_H */
