@@ -164,7 +164,7 @@ labyrinth_fast_count(uint64_t *c)
  * @return
  *   The page, or NULL with rte_errno set.
  */
-static inline void *
+static __rte_always_inline void *
 labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 {
 	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
@@ -213,7 +213,7 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
  * @return
  *   0, -EALREADY or -EINVAL.
  */
-static inline int
+static __rte_always_inline int
 labyrinth_free_page(struct labyrinth *lab, void *page)
 {
 	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
