@@ -845,6 +845,8 @@ def main():
             ("ir_mp_stack_pair_cache", "rte_mempool pair, stack cache 256"),
             ("ir_mp_ring_pair_nocache", "rte_mempool pair, ring_mp_mc cache 0"),
             ("ir_mp_stack_pair_nocache", "rte_mempool pair, stack cache 0"),
+            ("ir_lab_bulk32", "labyrinth bulk 32 grab + free, cache 256 (per call: 32 pages)"),
+            ("ir_mp_ring_bulk32", "rte_mempool bulk 32 get + put, ring_mp_mc cache 256 (per call)"),
             ("ir_lab_fail", "labyrinth failed grab, empty, no cache"),
             ("ir_mp_ring_fail", "rte_mempool failed get, empty ring_mp_mc"),
             ("ir_rte_malloc_pair", "rte_malloc + rte_free 4 KiB"),

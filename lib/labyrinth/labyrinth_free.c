@@ -252,28 +252,35 @@ labyrinth_free_page_slow(struct labyrinth *lab, void *page)
  * CAS are counted here and skipped (never retried: see release_record()).
  */
 static __rte_always_inline unsigned int
-bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
-		unsigned int *ok)
+bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
+		unsigned int *ok, const bool strict)
 {
-	const uint64_t mask = lc->page_mask;
+	/* The slot's fields in locals: the record stores below could alias
+	 * them for the compiler, which would reload them every page. */
+	const uintptr_t base = (uintptr_t)lc->base, mask = lc->page_mask;
+	const uint64_t span = lc->span;
+	const unsigned int shift = lc->page_shift;
+	uint64_t * const meta = lc->meta;
+	void ** const cache = lc->cache;
 	uint32_t len = lc->len, bad = 0;
 	unsigned int i;
 
 	/* Relaxed: a counter snapshot (see below_min()). */
 	if (unlikely(labyrinth_map_avail(lc->map) < lc->reserve))
 		return 0;
-	for (i = 0; i < n && len < lc->size; i++) {
-		uintptr_t off = (uintptr_t)pages[i] - (uintptr_t)lc->base;
+	n = RTE_MIN(n, lc->size - len);
+	for (i = 0; i < n; i++) {
+		uintptr_t off = (uintptr_t)pages[i] - base;
 		uint64_t *r, m;
 
-		if (unlikely(off >= lc->span || (off & mask) != 0))
+		if (unlikely(off >= span || (off & mask) != 0))
 			break;
-		r = &lc->meta[off >> lc->page_shift];
+		r = &meta[off >> shift];
 		/* Relaxed: see release_record(). */
 		m = lab_load(r, LAB_RELAXED);
 		if (unlikely((m & 0xff) != LAB_PG_HEAD))
 			break; /* not a held single page: the general path */
-		if (unlikely(lc->strict)) {
+		if (unlikely(strict)) {
 			/* As in release_record(): single shot. */
 			if (!lab_cas(r, &m, lab_meta_freed(m), LAB_RELAXED,
 					LAB_RELAXED)) {
@@ -284,7 +291,7 @@ bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
 			/* Relaxed: see release_record(). */
 			lab_store(r, lab_meta_freed(m), LAB_RELAXED);
 		}
-		lc->cache[len++] = pages[i];
+		cache[len++] = pages[i];
 	}
 	/* Relaxed: single writer, see lab_cache_refill(). */
 	lab_store(&lc->len, len, LAB_RELAXED);
@@ -292,6 +299,16 @@ bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
 		lab_counter_add(&lc->cnt.bad_frees, bad);
 	*ok = i - bad;
 	return i;
+}
+
+/* bulk_to_cache_mode() with the mode a constant: one loop per mode. */
+static __rte_always_inline unsigned int
+bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
+		unsigned int *ok)
+{
+	if (unlikely(lc->strict))
+		return bulk_to_cache_mode(lc, pages, n, ok, true);
+	return bulk_to_cache_mode(lc, pages, n, ok, false);
 }
 
 unsigned int

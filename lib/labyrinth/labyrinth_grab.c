@@ -288,14 +288,32 @@ bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
 		uint32_t len, uint32_t stamp)
 {
 	void * const *top = &lc->cache[len - 1];
+	/* The slot's fields in locals: the record stores below could alias
+	 * them for the compiler, which would reload them every page. */
+	const uintptr_t base = (uintptr_t)lc->base;
+	const unsigned int shift = lc->page_shift;
+	uint64_t * const meta = lc->meta;
+	const uint64_t head = LAB_PG_HEAD | lc->owner_bits |
+		((uint64_t)stamp << 32);
 	unsigned int i;
 
+	if (unlikely(lc->strict)) {
+		for (i = 0; i < n; i++) {
+			void *p = top[-(ptrdiff_t)i];
+
+			pages[i] = p;
+			record_grab(&meta[((uintptr_t)p - base) >> shift], lc,
+				stamp);
+		}
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		void *p = top[-(ptrdiff_t)i];
 
 		pages[i] = p;
-		record_grab(&lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >>
-			lc->page_shift], lc, stamp);
+		/* Relaxed: as record_grab() (default pools). */
+		lab_store(&meta[((uintptr_t)p - base) >> shift], head,
+			LAB_RELAXED);
 	}
 }
 

@@ -64,6 +64,33 @@ ir_lab_pair_nocache(struct labyrinth *lab)
 	return p == NULL ? -1 : labyrinth_free_page(lab, p);
 }
 
+/* Bulk of 32: one grab and one free of 32 pages, from and to the cache. */
+#define IR_BULK 32u
+
+static IR_FN int
+ir_lab_bulk32(struct labyrinth *lab)
+{
+	void *p[IR_BULK];
+
+	if (labyrinth_alloc_bulk(lab, LABYRINTH_GFP_NORMAL, p, IR_BULK) !=
+			IR_BULK)
+		return -1;
+	KEEP(p[0]);
+	return labyrinth_free_bulk(lab, p, IR_BULK) == IR_BULK ? 0 : -1;
+}
+
+static IR_FN int
+ir_mp_ring_bulk32(struct rte_mempool *mp)
+{
+	void *p[IR_BULK];
+
+	if (rte_mempool_get_bulk(mp, p, IR_BULK) != 0)
+		return -1;
+	KEEP(p[0]);
+	rte_mempool_put_bulk(mp, p, IR_BULK);
+	return 0;
+}
+
 static IR_FN int
 ir_lab_fail(struct labyrinth *lab)
 {
@@ -251,6 +278,8 @@ main(int argc, char **argv)
 	REPEAT(n, ir_lab_pair_cache(lab_c), "labyrinth cache");
 	REPEAT(n, ir_lab_pair_nocache(lab_nc), "labyrinth no cache");
 	REPEAT(n, ir_lab_fail(lab_empty), "labyrinth empty");
+	REPEAT(n, ir_lab_bulk32(lab_c), "labyrinth bulk 32");
+	REPEAT(n, ir_mp_ring_bulk32(ring_c), "ring bulk 32");
 	REPEAT(n, ir_mp_ring_pair_cache(ring_c), "ring cache");
 	REPEAT(n, ir_mp_ring_pair_nocache(ring_nc), "ring no cache");
 	REPEAT(n, ir_mp_stack_pair_cache(stack_c), "stack cache");
