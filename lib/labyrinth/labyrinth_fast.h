@@ -13,8 +13,9 @@
  * stores, no locked instruction, no call. Everything else (no cache, cache
  * empty or full, a zone at its min watermark, a strict pool's free, a bad
  * free, a thread without an lcore slot, a pool that is not on this lcore's
- * socket) goes out of line to labyrinth_alloc_page_slow() and
- * labyrinth_free_page_slow(), which check everything again.
+ * socket) goes out of line to labyrinth_alloc_page_lc() and
+ * labyrinth_free_page_lc() (the caller's slot found), or
+ * labyrinth_alloc_page_slow() and labyrinth_free_page_slow() (no slot).
  *
  * Included by labyrinth.h; do not include it on its own. The structures
  * below are internal: the first bytes of the library's private state, laid
@@ -113,6 +114,38 @@ void *labyrinth_alloc_page_slow(struct labyrinth *lab, unsigned int gfp);
 int labyrinth_free_page_slow(struct labyrinth *lab, void *page);
 
 /**
+ * Internal: labyrinth_alloc_page_slow() for a caller whose slot of a live
+ * labyrinth labyrinth_fast_slot() found already.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param lc
+ *   The caller's slot.
+ * @param gfp
+ *   LABYRINTH_GFP_* flags.
+ * @return
+ *   As labyrinth_alloc_page().
+ */
+void *labyrinth_alloc_page_lc(struct labyrinth *lab,
+		struct labyrinth_fast_lcore *lc, unsigned int gfp);
+
+/**
+ * Internal: labyrinth_free_page_slow() for a caller whose slot of a live
+ * labyrinth labyrinth_fast_slot() found already.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param lc
+ *   The caller's slot.
+ * @param page
+ *   The page.
+ * @return
+ *   As labyrinth_free_page().
+ */
+int labyrinth_free_page_lc(struct labyrinth *lab,
+		struct labyrinth_fast_lcore *lc, void *page);
+
+/**
  * Internal: the caller's lcore slot.
  *
  * @param lab
@@ -172,15 +205,18 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 	uint32_t len;
 	void *p;
 
-	if (unlikely(lc == NULL || lc->span == 0 ||
-			gfp > LABYRINTH_GFP_ATOMIC))
+	/* An empty cache, or none (cache-less lcores), first: they leave at
+	 * once. */
+	if (unlikely(lc == NULL))
 		return labyrinth_alloc_page_slow(lab, gfp);
-	len = lc->len;
+	if (unlikely((len = lc->len) == 0 || lc->span == 0 ||
+			gfp > LABYRINTH_GFP_ATOMIC))
+		return labyrinth_alloc_page_lc(lab, lc, gfp);
 	/* Relaxed: a budget snapshot for the watermark check, which errs
 	 * towards the slow path (see labyrinth_priv.h). */
-	if (unlikely(len == 0 || __atomic_load_n(lc->avail, __ATOMIC_RELAXED) +
+	if (unlikely(__atomic_load_n(lc->avail, __ATOMIC_RELAXED) +
 			(int64_t)len <= lc->reserve))
-		return labyrinth_alloc_page_slow(lab, gfp);
+		return labyrinth_alloc_page_lc(lab, lc, gfp);
 	p = lc->cache[--len];
 	/* Relaxed: the lcore is the cache's only writer. */
 	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
@@ -221,13 +257,15 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 	uint64_t *r, m;
 	uint32_t len;
 
-	if (unlikely(lc == NULL || lc->strict))
+	/* A full cache, or none (cache-less lcores), first: they leave at
+	 * once. */
+	if (unlikely(lc == NULL))
 		return labyrinth_free_page_slow(lab, page);
+	if (unlikely((len = lc->len) >= lc->size || lc->strict))
+		return labyrinth_free_page_lc(lab, lc, page);
 	off = (uintptr_t)page - (uintptr_t)lc->base;
-	len = lc->len;
-	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0 ||
-			len >= lc->size))
-		return labyrinth_free_page_slow(lab, page);
+	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0))
+		return labyrinth_free_page_lc(lab, lc, page);
 	r = &lc->meta[off >> lc->page_shift];
 	/* Relaxed: default pools do not arbitrate racing frees; a record
 	 * that is not a held order-0 head goes to the slow path, which
@@ -238,7 +276,7 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 	if (unlikely((m & LABYRINTH_FAST_REC_LOW) != LABYRINTH_FAST_REC_HEAD0 ||
 			__atomic_load_n(lc->avail, __ATOMIC_RELAXED) <
 			lc->reserve))
-		return labyrinth_free_page_slow(lab, page);
+		return labyrinth_free_page_lc(lab, lc, page);
 	/* Relaxed: FREE, generation kept; see above. */
 	__atomic_store_n(r, m & LABYRINTH_FAST_REC_GEN_MASK, __ATOMIC_RELAXED);
 	lc->cache[len] = page;

@@ -218,28 +218,44 @@ free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 
 /* Every case; labyrinth_fast.h inlines the cached one and calls this for
  * the rest (the cached path is tried again here, harmlessly). */
+/* A single-page free by the slot lc of a live labyrinth. */
+static __rte_always_inline int
+free_page_lc(struct labyrinth *lab, struct lab_lcore *lc, void *page)
+{
+	int ret = free_fast(lab, lc, page);
+
+	/* Single writer: relaxed (see lab_counter_add). */
+	if (likely(ret == 1)) {
+		lab_counter_add(&lc->cnt.frees, 1);
+		return 0;
+	}
+	if (ret < 0) {
+		lab_counter_add(&lc->cnt.bad_frees, 1);
+		return ret;
+	}
+	return labyrinth_free_pages(lab, page, 0);
+}
+
 int
 labyrinth_free_page_slow(struct labyrinth *lab, void *page)
 {
 	struct lab_lcore *lc;
-	int ret;
 
 	if (likely(lab_live(lab))) {
 		lc = my_lcore(lab);
-		if (likely(lc != NULL)) {
-			ret = free_fast(lab, lc, page);
-			/* Single writer: relaxed (see lab_counter_add). */
-			if (likely(ret == 1)) {
-				lab_counter_add(&lc->cnt.frees, 1);
-				return 0;
-			}
-			if (ret < 0) {
-				lab_counter_add(&lc->cnt.bad_frees, 1);
-				return ret;
-			}
-		}
+		if (likely(lc != NULL))
+			return free_page_lc(lab, lc, page);
 	}
 	return labyrinth_free_pages(lab, page, 0);
+}
+
+/* As labyrinth_free_page_slow(), lc being the caller's slot of the live
+ * labyrinth lab, as labyrinth_fast_slot() found it. */
+int
+labyrinth_free_page_lc(struct labyrinth *lab, struct labyrinth_fast_lcore *lc,
+		void *page)
+{
+	return free_page_lc(lab, (struct lab_lcore *)lc, page);
 }
 
 /*

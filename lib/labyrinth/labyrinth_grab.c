@@ -226,32 +226,50 @@ alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
 	return p;
 }
 
+/* A single-page grab by the slot lc of a live labyrinth. */
+static __rte_always_inline void *
+alloc_page_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
+{
+	void *p;
+
+	if (likely(gfp <= LABYRINTH_GFP_ATOMIC)) {
+		p = alloc_fast(lab, lc);
+		if (likely(p != NULL))
+			return p;
+		/* O(1) refusal on an empty pool: nothing in hand and nothing
+		 * this grab may take from the only zone. */
+		if (lc->len == 0 && lc->tokens == 0 && lab->nb_zones == 1 &&
+				zone_exhausted(&lab->zone[0], gfp)) {
+			lab_counter_add(&lc->cnt.alloc_fail, 1);
+			rte_errno = ENOMEM;
+			return NULL;
+		}
+	}
+	return alloc_page_slow(lab, gfp);
+}
+
 /* Every case; labyrinth_fast.h inlines the cached one and calls this for
  * the rest (the cached path is tried again here, harmlessly). */
 void *
 labyrinth_alloc_page_slow(struct labyrinth *lab, unsigned int gfp)
 {
 	struct lab_lcore *lc;
-	void *p;
 
-	if (likely(lab_live(lab) && gfp <= LABYRINTH_GFP_ATOMIC)) {
+	if (likely(lab_live(lab))) {
 		lc = my_lcore(lab);
-		if (likely(lc != NULL)) {
-			p = alloc_fast(lab, lc);
-			if (likely(p != NULL))
-				return p;
-			/* O(1) refusal on an empty pool: nothing in hand and
-			 * nothing this grab may take from the only zone. */
-			if (lc->len == 0 && lc->tokens == 0 &&
-					lab->nb_zones == 1 &&
-					zone_exhausted(&lab->zone[0], gfp)) {
-				lab_counter_add(&lc->cnt.alloc_fail, 1);
-				rte_errno = ENOMEM;
-				return NULL;
-			}
-		}
+		if (likely(lc != NULL))
+			return alloc_page_lc(lab, lc, gfp);
 	}
 	return alloc_page_slow(lab, gfp);
+}
+
+/* As labyrinth_alloc_page_slow(), lc being the caller's slot of the live
+ * labyrinth lab, as labyrinth_fast_slot() found it. */
+void *
+labyrinth_alloc_page_lc(struct labyrinth *lab, struct labyrinth_fast_lcore *lc,
+		unsigned int gfp)
+{
+	return alloc_page_lc(lab, (struct lab_lcore *)lc, gfp);
 }
 
 void *
