@@ -1093,12 +1093,12 @@ def make_plots(term, D, rel_out, F, scale_pts, sizes, empty, ring_empty,
              "set grid\nset key right bottom\n"
              "set title 'CDF'\nset ylabel 'fraction of grabs at or below'\n"
              "set yrange [0:1.02]\n"
-             "plot for [i=0:4] 'latency-cdf.dat' index i using 1:2 "
+             "plot for [i=0:5] 'latency-cdf.dat' index i using 1:2 "
              "with steps lw 2 title columnheader(1)\n"
              "set title 'Tail: 1 - CDF (log)'\n"
              "set ylabel 'fraction of grabs above'\n"
              "set logscale y\nset yrange [1e-7:1]\nset key right top\n"
-             "plot for [i=0:4] 'latency-cdf.dat' index i using 1:(1 - $2 "
+             "plot for [i=0:5] 'latency-cdf.dat' index i using 1:(1 - $2 "
              "> 0 ? 1 - $2 : 1e-9) with steps lw 2 title columnheader(1)\n"
              "unset multiplot\n")
         if run_gnuplot(term, os.path.join(D, "latency-cdf.gp"), s, D,

@@ -23,7 +23,9 @@
 #define HIST_CYCLES 65536u      /* latency histogram: one bucket a cycle */
 #define NB_PCT 4                /* p50, p99, p99.9, max */
 
-enum { L_LAB_C, L_LAB_NC, L_RING_C, L_RING_NC, L_NB };
+/* The first two labyrinths pair with the mempool L_RING_C places on;
+ * the strict one with the cached mempool (lat_ratios()). */
+enum { L_LAB_C, L_LAB_NC, L_RING_C, L_RING_NC, L_LAB_SC, L_NB };
 
 struct lat_var {
 	char name[80];
@@ -198,6 +200,8 @@ lat_pools_create(struct bench_pool *pools)
 	pools[L_LAB_C].lab = lab_create("bench_l_c", PAGE_4K, POOL_PAGES,
 			CACHE);
 	pools[L_LAB_NC].lab = lab_create("bench_l_nc", PAGE_4K, POOL_PAGES, 0);
+	pools[L_LAB_SC].lab = lab_create_flags("bench_l_sc", PAGE_4K,
+			POOL_PAGES, CACHE, LABYRINTH_F_STRICT);
 	pools[L_RING_C].mp = mp_create("bench_l_ring_c", "ring_mp_mc",
 			POOL_OBJS, PAGE_4K, CACHE);
 	pools[L_RING_NC].mp = mp_create("bench_l_ring_nc", "ring_mp_mc",
@@ -246,17 +250,27 @@ lat_figures(struct lat_var *v, unsigned int j)
 	}
 }
 
+/* The mempool variant labyrinth variant j is compared with. */
+static unsigned int
+lat_peer(unsigned int j)
+{
+	return j == L_LAB_SC ? L_RING_C : j + L_RING_C;
+}
+
 /* Ratios of the labyrinths to the mempool of the same cache size. */
 static void
 lat_ratios(struct lat_var *vars)
 {
-	unsigned int j, q;
+	static const unsigned int labs[] = { L_LAB_C, L_LAB_NC, L_LAB_SC };
+	unsigned int i, j, q;
 
-	for (j = 0; j < 2; j++)
+	for (i = 0; i < RTE_DIM(labs); i++)
 		for (q = 0; q < NB_PCT; q++)
-			figure_vs(vars[j].fig[q], vars[j + L_RING_C].fig[q]);
+			figure_vs(vars[labs[i]].fig[q],
+				vars[lat_peer(labs[i])].fig[q]);
 	printf("ratios vs the mempool of the same cache size:\n");
-	for (j = 0; j < 2; j++) {
+	for (i = 0; i < RTE_DIM(labs); i++) {
+		j = labs[i];
 		for (q = 0; q < NB_PCT; q++) {
 			const struct figure *f = vars[j].fig[q];
 
@@ -275,6 +289,7 @@ section_latency(void)
 		[L_LAB_NC] = { .name = "labyrinth no cache" },
 		[L_RING_C] = { .name = "mempool ring_mp_mc cache 256" },
 		[L_RING_NC] = { .name = "mempool ring_mp_mc cache 0" },
+		[L_LAB_SC] = { .name = "labyrinth strict cache 256" },
 	};
 	struct lat_var vars[L_NB + 1];
 	struct lat_ctx ctx = {

@@ -18,7 +18,9 @@
 
 #define SCALE_BUDGET_NS 100e6   /* longest timed scale run */
 
-enum { S_LAB_NC, S_RING_NC, S_LAB_C, S_RING_C, S_NB };
+/* Each labyrinth is followed, here or after other labyrinths, by the
+ * mempool it is compared with (scale_figures()). */
+enum { S_LAB_NC, S_RING_NC, S_LAB_SC, S_LAB_C, S_RING_C, S_NB };
 
 static const unsigned int ks[] = { 1, 2, 4, 8 };
 
@@ -36,6 +38,8 @@ scale_pools_create(struct bench_pool *pools)
 	pools[S_LAB_NC].lab = lab_create("bench_s_nc", PAGE_4K, POOL_PAGES, 0);
 	pools[S_LAB_C].lab = lab_create("bench_s_c", PAGE_4K, POOL_PAGES,
 			CACHE);
+	pools[S_LAB_SC].lab = lab_create_flags("bench_s_sc", PAGE_4K,
+			POOL_PAGES, CACHE, LABYRINTH_F_STRICT);
 	pools[S_RING_NC].mp = mp_create("bench_s_ring_nc", "ring_mp_mc",
 			POOL_OBJS, PAGE_4K, 0);
 	pools[S_RING_C].mp = mp_create("bench_s_ring_c", "ring_mp_mc",
@@ -48,7 +52,8 @@ scale_pools_create(struct bench_pool *pools)
 /*
  * Every pool on every k of ks[] that there are lcores for, local frees
  * first, then remote (k >= 2). Each labyrinth is followed by its mempool
- * counterpart. Returns the number of variants.
+ * counterpart, the strict one by the default one first. Returns the
+ * number of variants.
  */
 static unsigned int
 scale_vars_add(struct scale_var *vars, struct bench_pool *pools,
@@ -131,9 +136,17 @@ scale_figures(struct scale_var *vars, unsigned int nv)
 				bench_opt.runs, ok,
 				v->k == 2 && !v->remote ? v->bp->ref_ns : NAN);
 	}
-	for (j = 0; j < nv; j++)
-		if (vars[j].bp->lab != NULL)
-			figure_vs(vars[j].fig_ns, vars[j + 1].fig_ns);
+	for (j = 0; j < nv; j++) {
+		unsigned int q = j + 1;
+
+		if (vars[j].bp->lab == NULL)
+			continue;
+		/* The next mempool variant: same k and mode. */
+		while (q < nv && vars[q].bp->lab != NULL)
+			q++;
+		if (q < nv)
+			figure_vs(vars[j].fig_ns, vars[q].fig_ns);
+	}
 }
 
 static void
@@ -226,6 +239,7 @@ section_scale(void)
 		[S_LAB_NC] = { .name = "labyrinth no cache" },
 		[S_RING_NC] = { .name = "mempool ring_mp_mc cache 0",
 				.ref_ns = 141 },
+		[S_LAB_SC] = { .name = "labyrinth strict cache 256" },
 		[S_LAB_C] = { .name = "labyrinth cache 256" },
 		[S_RING_C] = { .name = "mempool ring_mp_mc cache 256" },
 	};
