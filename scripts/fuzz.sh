@@ -10,8 +10,9 @@
 #   api      tests/fuzz/fuzz_api.c: the labyrinth API; lib/labyrinth/*.c
 #            compiled in; seeds tests/fuzz/corpus
 #   mempool  tests/fuzz/fuzz_mempool.c: the mempool driver's ops;
-#            lib/labyrinth/*.c and lib/mempool_labyrinth/mempool_labyrinth.c
-#            compiled in; seeds tests/fuzz/corpus_mempool
+#            lib/labyrinth/*.c and lib/mempool_labyrinth/*.c (but
+#            mempool_labyrinth_ops.c) compiled in; seeds
+#            tests/fuzz/corpus_mempool
 # For each harness H: the binary <outdir>/fuzz_H, a working corpus
 # <outdir>/corpus_H (kept between runs, seeded from the seed corpus), crash
 # and mismatch inputs in <outdir>/artifacts_H/, the log <outdir>/fuzz_H.log
@@ -81,22 +82,26 @@ fi
 # 8< build
 # All of lib/labyrinth goes into each harness, so libFuzzer's coverage
 # guidance sees the library's branches and the sanitizers check its code.
-# The mempool check helper (labyrinth_mempool.c) reads rte_mempool's public
-# ops table only, so it is compiled in too. The mempool harness compiles
-# the driver in as well: its RTE_MEMPOOL_REGISTER_OPS constructors register
-# "labyrinth" and "labyrinth_strict" before main().
+# The mempool harness compiles lib/mempool_labyrinth in as well (the
+# driver and liblabyrinth_mempool, but not the /labyrinth/ops telemetry of
+# mempool_labyrinth_ops.c): the driver's RTE_MEMPOOL_REGISTER_OPS
+# constructors register "labyrinth" and "labyrinth_strict" before main().
 build() {
     local h=$1
     local extra=()
 
     if [ "$h" = mempool ]; then
-        extra=("$src/lib/mempool_labyrinth/mempool_labyrinth.c")
+        local f
+        for f in "$src"/lib/mempool_labyrinth/*.c; do
+            [ "${f##*/}" = mempool_labyrinth_ops.c ] || extra+=("$f")
+        done
     fi
     # shellcheck disable=SC2046
     "$CC" -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer \
         -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
         -Wall -Wextra -Werror \
-        -I"$src/lib/labyrinth" $(pkg-config --cflags libdpdk) \
+        -I"$src/lib/labyrinth" -I"$src/lib/mempool_labyrinth" \
+        $(pkg-config --cflags libdpdk) \
         "$src/tests/fuzz/fuzz_$h.c" "$src"/lib/labyrinth/*.c "${extra[@]}" \
         -o "$out/fuzz_$h.new" \
         $(pkg-config --libs libdpdk) -lnuma -lpthread

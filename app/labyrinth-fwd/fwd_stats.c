@@ -25,6 +25,8 @@
 #include <rte_lcore.h>
 #include <rte_telemetry.h>
 
+#include <labyrinth_mempool.h>
+
 #include "fwd_priv.h"
 
 /* Serialises the telemetry thread against setup and teardown. Control

@@ -27,7 +27,7 @@
  * page *racing each other* are arbitrated (exactly one wins) only in pools
  * created with LABYRINTH_F_STRICT, which pay one locked instruction per
  * free for it; default pools take no locked instruction on any cached path
- * and, like rte_mempool, leave racing double frees undefined.
+ * and leave racing double frees undefined.
  *
  * Each EAL lcore has a private cache of pages of its own socket's zone
  * (conf.cache_size pages). An empty cache is refilled by claiming the free
@@ -44,8 +44,9 @@
  * success path. Everything else is control path.
  *
  * Multi-process: a labyrinth lives in shared hugepage memory; a secondary
- * process finds it with labyrinth_lookup(). As with rte_mempool caches,
- * primary and secondary processes must not use the same lcore id at once.
+ * process finds it with labyrinth_lookup(). The lcore caches are indexed by
+ * lcore id, so primary and secondary processes must not use the same lcore
+ * id at once.
  */
 
 #include <stdint.h>
@@ -113,8 +114,8 @@ extern "C" {
  * -EALREADY. Costs one locked instruction per free. Without this flag
  * (default pools) the cached paths take no locked instruction at all and
  * every sequential bad free is still rejected, but two frees of one page
- * racing each other are not arbitrated: like rte_mempool, the pool then
- * trusts the program not to do that.
+ * racing each other are not arbitrated: the pool then trusts the program
+ * not to do that.
  */
 #define LABYRINTH_F_STRICT (1u << 1)
 /** Every valid creation flag. */
@@ -137,8 +138,6 @@ extern "C" {
 
 /** Opaque handle of a labyrinth. */
 struct labyrinth;
-
-struct rte_mempool;
 
 /** Configuration of a new labyrinth. */
 struct labyrinth_conf {
@@ -574,34 +573,35 @@ int labyrinth_held_walk(const struct labyrinth *lab, uint64_t min_age_us,
 
 /** What one owner holds, in struct labyrinth_holders. */
 struct labyrinth_holder {
-	uint64_t held;          /**< pages (page pool) or objects (mempool)
-				 *   held; for a mempool, not counting those
-				 *   found in rte_mempool lcore caches */
-	uint64_t blocks;        /**< page pool: blocks (one per grab) held;
-				 *   mempool: equals held */
+	uint64_t held;          /**< units held: pages (page pool) or objects
+				 *   (object pools), not counting the objects
+				 *   found in caches above the pool */
+	uint64_t blocks;        /**< grabs held: blocks (page pool), objects
+				 *   (object pools, equals held) */
 	uint64_t oldest_age_us; /**< age of its oldest held block or object;
 				 *   0 when it holds none */
-	uint64_t in_caches;     /**< mempool: objects this owner dequeued that
-				 *   now sit in an rte_mempool lcore cache
-				 *   (counted out of held); 0 for a page pool */
-	uint64_t cache_len;     /**< mempool: objects in this lcore's own
-				 *   rte_mempool cache, whoever dequeued them;
-				 *   0 for a page pool and for the non-EAL slot */
+	uint64_t in_caches;     /**< objects this owner took that now sit in
+				 *   a cache above the pool, for pools that
+				 *   have such caches (counted out of held);
+				 *   0 for a page pool */
+	uint64_t cache_len;     /**< objects in this lcore's own cache above
+				 *   the pool, whoever took them, for pools
+				 *   that have such caches; 0 for a page pool
+				 *   and for the non-EAL slot */
 };
 
 /**
- * Who holds the pages of a labyrinth or the objects of a labyrinth mempool:
- * a snapshot of the owner records (page pool: the owner lcore and grab time
- * of each held block; mempool: the dequeuing lcore and dequeue time the
- * driver records for each object). Ages have the coarse clock's resolution,
- * about 1 ms. Counts are exact when the pool is quiet.
+ * Who holds the pages of a labyrinth (labyrinth_holders_get()), or the
+ * objects of another pool that keeps the same kind of records (see
+ * labyrinth_mempool.h): a snapshot of the owner records, the owner lcore
+ * and grab time of each held block or object. Ages have the coarse
+ * clock's resolution, about 1 ms. Counts are exact when the pool is quiet.
  *
- * A mempool's own per-lcore caches sit above the driver: an object in one
- * has left the driver and is held in the driver's view. The mempool call
- * finds them (it reads every lcore's rte_mempool cache) and counts them in
- * in_caches and owner[].cache_len instead of held. Objects in caches the
- * application made itself (rte_mempool_cache_create()) cannot be seen and
- * count as held by the lcore that dequeued them.
+ * Some object pools have per-lcore caches above them: an object in one has
+ * left the pool and is held in the pool's view. Where the caches can be
+ * seen, their objects count in in_caches and owner[].cache_len instead of
+ * held. A page pool's own lcore caches hold free pages, not held ones:
+ * for a labyrinth both fields are 0.
  */
 struct labyrinth_holders {
 	uint64_t min_age_us;    /**< only blocks or objects held at least this
@@ -609,10 +609,11 @@ struct labyrinth_holders {
 	uint64_t held;          /**< sum of owner[].held */
 	uint64_t blocks;        /**< sum of owner[].blocks */
 	uint64_t oldest_age_us; /**< the oldest over all owners; 0 if none */
-	uint64_t in_caches;     /**< mempool: sum of owner[].in_caches */
-	uint64_t cache_len;     /**< mempool: sum of owner[].cache_len */
-	/** Held blocks (page pool) or objects (mempool, outside the caches)
-	 *  by age: see LABYRINTH_AGE_BUCKET_US(). */
+	uint64_t in_caches;     /**< sum of owner[].in_caches (pools with
+				 *   caches above them; else 0) */
+	uint64_t cache_len;     /**< sum of owner[].cache_len (as in_caches) */
+	/** Held blocks or objects (outside caches) by age: see
+	 *  LABYRINTH_AGE_BUCKET_US(). */
 	uint64_t age_hist[LABYRINTH_AGE_BUCKETS];
 	/** By owner lcore id; [LABYRINTH_OWNER_NON_EAL]: threads without one. */
 	struct labyrinth_holder owner[RTE_MAX_LCORE + 1];
@@ -637,33 +638,6 @@ struct labyrinth_holders {
  */
 int labyrinth_holders_get(const struct labyrinth *lab, uint64_t min_age_us,
 		struct labyrinth_holders *holders);
-
-/**
- * Holder summary of a mempool served by the labyrinth mempool driver
- * (either ops, "labyrinth" or "labyrinth_strict"): per lcore, the objects
- * it dequeued from the driver that are still out, the oldest age, the
- * objects of its rte_mempool cache; and a histogram of ages. The driver
- * records the dequeuing lcore and the time of every dequeue per object.
- * Reads shared memory only, so it works in any process of the primary's
- * file prefix, with or without the driver loaded.
- *
- * Thread safety: MT-safe; a snapshot, not atomic across objects while the
- * pool is in use. Control path: it reads every object's record and every
- * lcore's mempool cache, and allocates a byte per object.
- *
- * @param mp
- *   A mempool.
- * @param min_age_us
- *   Count only objects held at least this long in held and the ages (0:
- *   every object).
- * @param holders
- *   Filled in.
- * @return
- *   0; -EINVAL if mp or holders is NULL or mp is not a pool of the
- *   labyrinth driver (of this layout); -ENOMEM.
- */
-int labyrinth_mempool_holders_get(const struct rte_mempool *mp,
-		uint64_t min_age_us, struct labyrinth_holders *holders);
 
 /**
  * Iterate over every labyrinth of this process's shared memory.
@@ -696,54 +670,6 @@ const char *labyrinth_name(const struct labyrinth *lab);
  *   Page size in bytes; 0 if lab is NULL.
  */
 uint32_t labyrinth_page_size(const struct labyrinth *lab);
-
-/**
- * Check that a mempool whose pool_data was set up by the labyrinth mempool
- * driver (ops "labyrinth") is served by that driver in this process. A
- * secondary process that loaded its -d plugins in another order than the
- * primary may have another driver at the pool's ops index (DPDK bugzilla
- * 1073); using the pool would then crash. Call it after rte_mempool_lookup()
- * in a secondary process.
- *
- * Thread safety: MT-safe; reads only.
- *
- * @param mp
- *   A mempool.
- * @return
- *   0 if mp is not a labyrinth pool or its ops index names "labyrinth" in
- *   this process; -EXDEV (logged at ERR) if the ops table disagrees with the
- *   primary's; -EINVAL if mp is NULL.
- */
-int labyrinth_mempool_check(const struct rte_mempool *mp);
-
-/**
- * Give back the objects an lcore of a dead process held from a mempool of
- * the labyrinth mempool driver: the objects in that lcore's rte_mempool
- * cache, and every object the driver handed to that lcore (its hold
- * record, written at dequeue) that is not in a live lcore's cache.
- *
- * The caller asserts that the process owning lcore_id is dead (see
- * labyrinth_reclaim_lcore() for how to know) and that the objects it had
- * taken were not handed to live lcores that still use them: the driver
- * records who dequeued an object, not who holds it after a hand-over.
- *
- * Thread safety: control path; MT-safe with gets and puts of other
- * lcores. O(objects).
- *
- * @param mp
- *   A mempool of the labyrinth driver (ops "labyrinth" or
- *   "labyrinth_strict").
- * @param lcore_id
- *   The dead lcore's id.
- * @return
- *   The number of objects given back; -EINVAL if mp is NULL or not a
- *   labyrinth pool or lcore_id >= RTE_MAX_LCORE; -EBUSY if lcore_id is an
- *   enabled lcore of the calling process; -EXDEV if this process's ops
- *   table does not reach the driver for mp (see labyrinth_mempool_check());
- *   -ENOMEM if a temporary table cannot be allocated.
- */
-int64_t labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp,
-		unsigned int lcore_id);
 
 #ifdef __cplusplus
 }

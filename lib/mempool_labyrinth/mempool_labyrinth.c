@@ -14,7 +14,7 @@
  *   or nothing (when the map holds fewer than n, the claimed ones go back
  *   and the call returns -ENOBUFS).
  * - enqueue: each object is identified by its address alone, in O(1)
- *   (page table and chunks, labyrinth_mempool_priv.h), and marked free
+ *   (page table and chunks, mempool_labyrinth_priv.h), and marked free
  *   through its byte of state[], which rejects a foreign or double
  *   return; the accepted objects' bits are set before the call returns
  *   (one atomic OR per run of objects of one map word, one OR for the
@@ -51,7 +51,8 @@
 #include "labyrinth_atomic_priv.h"
 #include "labyrinth_holders_priv.h"
 #include "labyrinth_map_priv.h"
-#include "labyrinth_mempool_priv.h"
+#include "labyrinth_mempool.h"
+#include "mempool_labyrinth_priv.h"
 
 RTE_LOG_REGISTER(mempool_labyrinth_logtype, pmd.mempool.labyrinth, NOTICE);
 
@@ -61,7 +62,7 @@ RTE_LOG_REGISTER(mempool_labyrinth_logtype, pmd.mempool.labyrinth, NOTICE);
 		"mempool_labyrinth: %s(): " fmt "\n", __func__, ##__VA_ARGS__)
 
 /*
- * Coarse clock of the hold records' dequeue time (labyrinth_mempool_priv.h):
+ * Coarse clock of the hold records' dequeue time (mempool_labyrinth_priv.h):
  * the TSC >> LABYRINTH_MEMPOOL_STAMP_SHIFT, refreshed every CLOCK_US by an
  * EAL alarm (the interrupt thread) that the first pool alloc of this
  * process arms, so that a dequeue reads a variable instead of the TSC
@@ -1078,8 +1079,8 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 	/* Process-wide; relaxed: a statistic. */
 	rte_tel_data_add_dict_u64(d, "bad_pool_calls",
 			lab_load(&bad_pool_calls, LAB_RELAXED));
-	/* Who holds the objects out of the driver (liblabyrinth reads the
-	 * hold records). */
+	/* Who holds the objects out of the driver (liblabyrinth_mempool
+	 * reads the hold records). */
 	hs = malloc(sizeof(*hs));
 	if (hs != NULL && labyrinth_mempool_holders_get(mp, 0, hs) == 0)
 		labyrinth_holders_tel(d, hs, true);

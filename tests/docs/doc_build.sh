@@ -4,9 +4,10 @@
 #
 # doc_build.sh MESON BUILDDIR DOXYGEN DOXYFILE HTMLDIR
 # 1. "meson compile -C BUILDDIR doc" succeeds and prints no warning, and
-#    the HTML names every public function;
-# 2. the same Doxyfile run on a copy of labyrinth.h with an undocumented
-#    function (and an undocumented parameter) fails and names both.
+#    the HTML names every function of every public header (INPUT);
+# 2. the same Doxyfile run on a copy of labyrinth.h (the first INPUT) with
+#    an undocumented function (and an undocumented parameter) fails and
+#    names both.
 
 set -u
 
@@ -39,26 +40,42 @@ cat "$TMP/out"
 if grep -E -i '(warning|error):' "$TMP/out"; then
 	fail "doxygen printed warnings (above)"
 fi
-page="$HTML/labyrinth_8h.html"
 [ -s "$HTML/index.html" ] || fail "no $HTML/index.html"
-[ -s "$page" ] || fail "no $page"
-header=$(sed -n 's/^INPUT *= *"\(.*\)"$/\1/p' "$DOXYFILE")
-[ -r "$header" ] || fail "cannot read INPUT '$header' from $DOXYFILE"
-# Every function the header declares has its detailed entry.
-funcs=$(grep -o -E '^[a-z].*\blabyrinth_[a-z_]+\(' "$header" |
-	grep -o -E 'labyrinth_[a-z_]+\($' | tr -d '(' | sort -u)
-[ "$(echo "$funcs" | wc -l)" -ge 20 ] || fail "found too few functions: $funcs"
-for f in $funcs; do
-	grep -q -E "class=\"memname\">.*[ *]$f </td>" "$page" ||
-		fail "$f has no entry in $page"
+# The INPUT headers: every quoted path of the INPUT lines (= and +=) and
+# their continuation lines.
+headers=$(awk '/^INPUT *[+]?=/ { on = 1 }
+	on { while (match($0, /"[^"]*"/)) {
+			print substr($0, RSTART + 1, RLENGTH - 2)
+			$0 = substr($0, RSTART + RLENGTH)
+		}
+		if (!/\\$/) on = 0 }' "$DOXYFILE")
+[ -n "$headers" ] || fail "no INPUT in $DOXYFILE"
+nfuncs=0
+for header in $headers; do
+	[ -r "$header" ] || fail "cannot read INPUT '$header' from $DOXYFILE"
+	# Doxygen's page of a header: "_" doubled, "." as "_8".
+	base=$(basename "$header")
+	base=${base//_/__}
+	page="$HTML/${base//./_8}.html"
+	[ -s "$page" ] || fail "no $page"
+	# Every function the header declares has its detailed entry.
+	funcs=$(grep -o -E '^[a-z].*\blabyrinth_[a-z_]+\(' "$header" |
+		grep -o -E 'labyrinth_[a-z_]+\($' | tr -d '(' | sort -u)
+	[ -n "$funcs" ] || fail "found no function in $header"
+	for f in $funcs; do
+		grep -q -E "class=\"memname\">.*[ *]$f </td>" "$page" ||
+			fail "$f has no entry in $page"
+	done
+	nfuncs=$((nfuncs + $(echo "$funcs" | wc -w)))
 done
+[ "$nfuncs" -ge 23 ] || fail "found too few functions: $nfuncs"
 for s in labyrinth_conf labyrinth_stats labyrinth_zone_stats \
 		labyrinth_held_info; do
 	[ -s "$HTML/struct${s//_/__}.html" ] ||
 		fail "no page for struct $s"
 done
-echo "ok: meson compile doc: no warning, $(echo "$funcs" | wc -w)" \
-	"functions and 4 structs documented"
+echo "ok: meson compile doc: no warning, $nfuncs functions and 4" \
+	"structs documented"
 
 # 2. The gate bites: same Doxyfile, a broken copy of the header.
 mkdir "$TMP/src" "$TMP/out-broken"
@@ -70,7 +87,7 @@ awk '/^#ifdef __cplusplus$/ { n++ }
 		print "int labyrinth_half_documented_fn(int y);\n"
 		done = 1
 	}
-	{ print }' "$header" >"$TMP/src/labyrinth.h"
+	{ print }' "$(echo "$headers" | head -n 1)" >"$TMP/src/labyrinth.h"
 grep -q labyrinth_undocumented_fn "$TMP/src/labyrinth.h" ||
 	fail "could not make the broken header"
 {

@@ -32,8 +32,9 @@
 #include <rte_mempool.h>
 
 #include "fault_ctl.h"
-#include "labyrinth_mempool_priv.h"
+#include "labyrinth_mempool.h"
 #include "labyrinth_test.h"
+#include "mempool_labyrinth_priv.h"
 
 #define POOL "fault_mp"
 #define NB_OBJS 4096u

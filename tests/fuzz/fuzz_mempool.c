@@ -4,7 +4,7 @@
 
 /*
  * libFuzzer harness of the labyrinth mempool driver
- * (lib/mempool_labyrinth/mempool_labyrinth.c, compiled in: its
+ * (lib/mempool_labyrinth/mempool_labyrinth*.c, compiled in: its
  * RTE_MEMPOOL_REGISTER_OPS constructors register "labyrinth" and
  * "labyrinth_strict"). Each input is a sequence of calls against up to two
  * rte_mempools served by the driver, checked against a model after every
@@ -82,7 +82,8 @@
 #include <rte_memzone.h>
 
 #include "labyrinth.h"
-#include "labyrinth_mempool_priv.h"
+#include "labyrinth_mempool.h"
+#include "mempool_labyrinth_priv.h"
 
 #define FZ_NAME "fuzz_mempool"
 #include "fuzz_common.h"

@@ -5,10 +5,12 @@
 /*
  * An out-of-tree user of an installed Labyrinth: built by
  * install_consumer.sh with nothing but
- *   cc consumer.c $(pkg-config --cflags --libs labyrinth)
+ *   cc consumer.c $(pkg-config --cflags --libs labyrinth labyrinth_mempool)
  * against a "meson install --destdir" tree. It creates a labyrinth, grabs
  * and frees pages, single, bulk and as a block, checks every answer, and
- * destroys it. Arguments are EAL's. Exit 0 when everything held.
+ * destroys it; then calls liblabyrinth_mempool on no pool and on a ring
+ * mempool (not a labyrinth pool). Arguments are EAL's. Exit 0 when
+ * everything held.
  */
 
 #include <errno.h>
@@ -17,9 +19,11 @@
 #include <string.h>
 
 #include <labyrinth.h>
+#include <labyrinth_mempool.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_mempool.h>
 
 #define NB_PAGES 256u
 #define RESERVE 16u
@@ -34,6 +38,34 @@ static int failures;
 		failures++; \
 	} \
 } while (0)
+
+/* liblabyrinth_mempool: refusals, and a mempool of another driver. */
+static void
+check_mempool_calls(void)
+{
+	struct labyrinth_holders *hs = calloc(1, sizeof(*hs));
+	struct rte_mempool *mp;
+
+	CHECK(hs != NULL);
+	CHECK(labyrinth_mempool_check(NULL) == -EINVAL);
+	CHECK(labyrinth_mempool_reclaim_lcore(NULL, 0) == -EINVAL);
+	if (hs != NULL)
+		CHECK(labyrinth_mempool_holders_get(NULL, 0, hs) == -EINVAL);
+	mp = rte_mempool_create("consumer_mp", 255, 64, 0, 0, NULL, NULL,
+		NULL, NULL, SOCKET_ID_ANY, 0);
+	if (mp == NULL) {
+		/* No ring mempool driver in this DPDK: nothing to check. */
+		printf("consumer: no ring mempool (%s): pool checks skipped\n",
+			rte_strerror(rte_errno));
+	} else {
+		CHECK(labyrinth_mempool_check(mp) == 0);
+		if (hs != NULL)
+			CHECK(labyrinth_mempool_holders_get(mp, 0, hs) ==
+				-EINVAL);
+		rte_mempool_free(mp);
+	}
+	free(hs);
+}
 
 int
 main(int argc, char **argv)
@@ -118,12 +150,14 @@ main(int argc, char **argv)
 	CHECK(labyrinth_destroy(lab) == 0);
 	CHECK(labyrinth_lookup("consumer") == NULL && rte_errno == ENOENT);
 
+	check_mempool_calls();
+
 	rte_eal_cleanup();
 	if (failures != 0) {
 		fprintf(stderr, "consumer: %d check(s) failed\n", failures);
 		return 1;
 	}
 	printf("consumer: ok: create, grab, bulk, block, free, audit, "
-		"destroy\n");
+		"destroy, mempool check\n");
 	return 0;
 }

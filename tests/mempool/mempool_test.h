@@ -20,9 +20,10 @@
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
-#include "labyrinth_mempool_priv.h"
+#include "labyrinth_mempool.h"
 #include "labyrinth_test.h"
 #include "lt_plugin.h"
+#include "mempool_labyrinth_priv.h"
 
 /* Counters of a labyrinth pool, summed over all lcore slots. */
 struct mt_counters {

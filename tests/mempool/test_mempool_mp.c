@@ -20,9 +20,9 @@
  * cannot be protected by our code, which does not run: that is what the
  * check is for.
  *
- * labyrinth_mempool_check() (lib/labyrinth/labyrinth_mempool.c) compares
- * the local ops name with "labyrinth" only, so it is not run on the
- * labyrinth_strict pool here.
+ * labyrinth_mempool_check() (lib/mempool_labyrinth/mempool_labyrinth_ctl.c)
+ * compares the local ops name with "labyrinth" only, so it is not run on
+ * the labyrinth_strict pool here.
  *
  * Needs hugepages (secondary processes cannot attach to --no-huge memory):
  * exits 77 without them.
@@ -41,6 +41,7 @@
 #include <rte_mempool.h>
 
 #include "labyrinth.h"
+#include "labyrinth_mempool.h"
 #include "mempool_test.h"
 
 #define NB_OBJS 1023

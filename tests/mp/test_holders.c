@@ -33,6 +33,7 @@
 #include <rte_mempool.h>
 
 #include "labyrinth.h"
+#include "labyrinth_mempool.h"
 #include "labyrinth_test.h"
 #include "lt_telemetry.h"
 

@@ -57,6 +57,7 @@
 #include <rte_ring.h>
 
 #include "labyrinth.h"
+#include "labyrinth_mempool.h"
 #include "labyrinth_test.h"
 #include "lt_plugin.h"
 

@@ -37,6 +37,7 @@
 #include <rte_memzone.h>
 
 #include "labyrinth.h"
+#include "labyrinth_mempool.h"
 #include "labyrinth_test.h"
 #include "lt_plugin.h"
 

@@ -15,6 +15,7 @@
 #include <rte_mempool.h>
 
 #include "labyrinth.h"
+#include "labyrinth_mempool.h"
 #include "labyrinth_test.h"
 #include "unit_common.h"
 

@@ -2,17 +2,19 @@
  * Copyright(c) 2026 The Labyrinth developers
  */
 
-#ifndef LABYRINTH_MEMPOOL_PRIV_H
-#define LABYRINTH_MEMPOOL_PRIV_H
+#ifndef MEMPOOL_LABYRINTH_PRIV_H
+#define MEMPOOL_LABYRINTH_PRIV_H
 
 /**
  * @file
  * @internal
  * Layout of the shared header of a mempool served by the labyrinth mempool
- * driver (lib/mempool_labyrinth, ops name "labyrinth"). The driver puts it
+ * driver (ops names "labyrinth" and "labyrinth_strict"). The driver puts it
  * in a memzone on the pool's socket and stores its address in
- * mp->pool_data; labyrinth_mempool_check() (liblabyrinth) reads it to tell
- * whether a secondary process's ops table agrees with the primary's.
+ * mp->pool_data; liblabyrinth_mempool (labyrinth_mempool.h) reads it from
+ * shared memory: labyrinth_mempool_check() to tell whether a secondary
+ * process's ops table agrees with the primary's, the holder summary and
+ * the reclaim from the hold records. Never installed; the tests read it.
  *
  * Everything here lives in shared memory and is valid in every process:
  * no function pointers, no pointers to process-local memory (objs and
@@ -304,4 +306,4 @@ labyrinth_mempool_mz_name(char *buf, size_t len, const struct rte_mempool *mp)
 }
 #endif
 
-#endif /* LABYRINTH_MEMPOOL_PRIV_H */
+#endif /* MEMPOOL_LABYRINTH_PRIV_H */
