@@ -8,12 +8,14 @@
 /**
  * @file
  * @internal
- * Accumulating a struct labyrinth_holders (labyrinth.h), shared by the page
- * pool's (labyrinth_stats.c) and the mempool driver's
- * (labyrinth_mempool.c) holder summaries. Control path only.
+ * Accumulating a struct labyrinth_holders (labyrinth.h) and putting it in
+ * telemetry: the page pool's holder summary (labyrinth_stats.c,
+ * labyrinth_telemetry.c), also used by the mempool driver's
+ * (lib/mempool_labyrinth). Control path only.
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -58,16 +60,36 @@ lab_holders_add(struct labyrinth_holders *hs, unsigned int owner,
 struct rte_tel_data;
 
 /**
- * Add a holder summary to a telemetry dict: for a page pool (mempool
- * false) held_pages, pages_by_owner, oldest_age_us_by_owner; for a mempool
- * holders (what the figures mean), held_objects, held_in_mempool_caches,
- * held_by_lcore, oldest_age_us_by_lcore, in_caches_by_lcore,
- * cache_len_by_lcore; then oldest_age_us and age_hist_us (non-empty
- * buckets keyed by their lower bound in us). Owner keys are lcore ids or
- * "non_eal"; zero entries are left out. Exported (version.map, INTERNAL)
- * for the mempool driver's /labyrinth/mempool.
+ * The telemetry keys of a holder summary: the pool's own words for what
+ * it holds (the page pool: "held_pages", "pages_by_owner",
+ * "oldest_age_us_by_owner").
+ */
+struct labyrinth_holders_tel_keys {
+	const char *held;            /**< hs->held */
+	const char *held_by_owner;   /**< owner[].held, non-zero entries */
+	const char *oldest_by_owner; /**< owner[].oldest_age_us, non-zero */
+};
+
+/**
+ * Add a holder summary to a telemetry dict: keys->held,
+ * keys->held_by_owner, keys->oldest_by_owner, then oldest_age_us and
+ * age_hist_us (non-empty buckets keyed by their lower bound in us). Owner
+ * keys are lcore ids or "non_eal"; zero entries are left out. Exported
+ * (version.map, INTERNAL) for other pools' telemetry as well (the mempool
+ * driver's /labyrinth/mempool).
  */
 void labyrinth_holders_tel(struct rte_tel_data *d,
-		const struct labyrinth_holders *hs, bool mempool);
+		const struct labyrinth_holders *hs,
+		const struct labyrinth_holders_tel_keys *keys);
+
+/**
+ * Add one per-owner figure of a holder summary to a telemetry dict, as a
+ * dict named name: the uint64_t at byte offset off of each
+ * struct labyrinth_holder, keyed by lcore id or "non_eal", non-zero
+ * entries only; without the "non_eal" entry when eal_only. Exported
+ * (version.map, INTERNAL) like labyrinth_holders_tel().
+ */
+void labyrinth_holders_tel_by_owner(struct rte_tel_data *d, const char *name,
+		const struct labyrinth_holders *hs, size_t off, bool eal_only);
 
 #endif /* LABYRINTH_HOLDERS_PRIV_H */

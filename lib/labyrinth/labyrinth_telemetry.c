@@ -157,9 +157,9 @@ owner_key(char *key, size_t len, unsigned int i)
 		snprintf(key, len, "%u", i);
 }
 
-/* A dict container of one per-owner figure, non-zero entries only. */
-static void
-add_by_owner(struct rte_tel_data *d, const char *name,
+/* See labyrinth_holders_priv.h. */
+void
+labyrinth_holders_tel_by_owner(struct rte_tel_data *d, const char *name,
 		const struct labyrinth_holders *hs, size_t off, bool eal_only)
 {
 	struct rte_tel_data *c = rte_tel_data_alloc();
@@ -181,36 +181,21 @@ add_by_owner(struct rte_tel_data *d, const char *name,
 		rte_tel_data_free(c);
 }
 
+/* See labyrinth_holders_priv.h. */
 void
 labyrinth_holders_tel(struct rte_tel_data *d,
-		const struct labyrinth_holders *hs, bool mempool)
+		const struct labyrinth_holders *hs,
+		const struct labyrinth_holders_tel_keys *keys)
 {
 	struct rte_tel_data *hist = rte_tel_data_alloc();
 	unsigned int k;
 	char key[24];
 
-	if (mempool) {
-		rte_tel_data_add_dict_string(d, "holders", "held_* count "
-			"objects out of the driver but not in rte_mempool lcore "
-			"caches (see cache_len_by_lcore)");
-		rte_tel_data_add_dict_u64(d, "held_objects", hs->held);
-		rte_tel_data_add_dict_u64(d, "held_in_mempool_caches",
-			hs->in_caches);
-		add_by_owner(d, "held_by_lcore", hs,
-			offsetof(struct labyrinth_holder, held), false);
-		add_by_owner(d, "oldest_age_us_by_lcore", hs,
-			offsetof(struct labyrinth_holder, oldest_age_us), false);
-		add_by_owner(d, "in_caches_by_lcore", hs,
-			offsetof(struct labyrinth_holder, in_caches), false);
-		add_by_owner(d, "cache_len_by_lcore", hs,
-			offsetof(struct labyrinth_holder, cache_len), true);
-	} else {
-		rte_tel_data_add_dict_u64(d, "held_pages", hs->held);
-		add_by_owner(d, "pages_by_owner", hs,
-			offsetof(struct labyrinth_holder, held), false);
-		add_by_owner(d, "oldest_age_us_by_owner", hs,
-			offsetof(struct labyrinth_holder, oldest_age_us), false);
-	}
+	rte_tel_data_add_dict_u64(d, keys->held, hs->held);
+	labyrinth_holders_tel_by_owner(d, keys->held_by_owner, hs,
+		offsetof(struct labyrinth_holder, held), false);
+	labyrinth_holders_tel_by_owner(d, keys->oldest_by_owner, hs,
+		offsetof(struct labyrinth_holder, oldest_age_us), false);
 	rte_tel_data_add_dict_u64(d, "oldest_age_us", hs->oldest_age_us);
 	if (hist == NULL)
 		return;
@@ -226,6 +211,13 @@ labyrinth_holders_tel(struct rte_tel_data *d,
 	if (rte_tel_data_add_dict_container(d, "age_hist_us", hist, 0) != 0)
 		rte_tel_data_free(hist);
 }
+
+/* The page pool's words for its holder summary. */
+static const struct labyrinth_holders_tel_keys page_keys = {
+	.held = "held_pages",
+	.held_by_owner = "pages_by_owner",
+	.oldest_by_owner = "oldest_age_us_by_owner",
+};
 
 #define HELD_LIST_MAX 32
 
@@ -311,7 +303,7 @@ tel_held(const char *cmd __rte_unused, const char *params,
 		rte_tel_data_add_dict_container(d, "by_owner", owners, 0);
 	}
 	if (hs != NULL)
-		labyrinth_holders_tel(d, hs, false);
+		labyrinth_holders_tel(d, hs, &page_keys);
 	if (acc->list != NULL)
 		rte_tel_data_add_dict_container(d, "listed", acc->list, 0);
 	free(hs);

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -54,6 +55,31 @@ ours_here(const struct rte_mempool *mp)
 		(unsigned int)mp->ops_index < rte_mempool_ops_table.num_ops &&
 		labyrinth_mempool_ops_mode(
 			rte_mempool_get_ops(mp->ops_index)->name) >= 0;
+}
+
+/* The driver's words for its holder summary. */
+static const struct labyrinth_holders_tel_keys mempool_keys = {
+	.held = "held_objects",
+	.held_by_owner = "held_by_lcore",
+	.oldest_by_owner = "oldest_age_us_by_lcore",
+};
+
+/*
+ * The holder summary of a pool: what the page pool's has (under the
+ * driver's keys), and the objects in the rte_mempool lcore caches.
+ */
+static void
+holders_tel(struct rte_tel_data *d, const struct labyrinth_holders *hs)
+{
+	rte_tel_data_add_dict_string(d, "holders", "held_* count objects out "
+		"of the driver but not in rte_mempool lcore caches (see "
+		"cache_len_by_lcore)");
+	labyrinth_holders_tel(d, hs, &mempool_keys);
+	rte_tel_data_add_dict_u64(d, "held_in_mempool_caches", hs->in_caches);
+	labyrinth_holders_tel_by_owner(d, "in_caches_by_lcore", hs,
+		offsetof(struct labyrinth_holder, in_caches), false);
+	labyrinth_holders_tel_by_owner(d, "cache_len_by_lcore", hs,
+		offsetof(struct labyrinth_holder, cache_len), true);
 }
 
 static void
@@ -130,7 +156,7 @@ tel_mempool(const char *cmd __rte_unused, const char *params,
 	 * reads the hold records). */
 	hs = malloc(sizeof(*hs));
 	if (hs != NULL && labyrinth_mempool_holders_get(mp, 0, hs) == 0)
-		labyrinth_holders_tel(d, hs, true);
+		holders_tel(d, hs);
 	free(hs);
 	mpl_report_rejects(h, &c, false);
 	mpl_report_bad_pool();
