@@ -60,7 +60,8 @@ def plugin_args(plugin, env):
     dlopen()s names it cannot resolve as paths without the folder check)."""
     plugin = os.path.realpath(plugin)
     libdirs = [os.path.dirname(plugin)]
-    # liblabyrinth.so next to the plugin's build folder.
+    # liblabyrinth.so next to the plugin's build folder (the plugin's own
+    # folder, first, holds liblabyrinth_mempool.so).
     libdirs.append(os.path.join(os.path.dirname(os.path.dirname(plugin)),
                                 "labyrinth"))
     env["LD_LIBRARY_PATH"] = ":".join(

@@ -143,8 +143,8 @@ def plugin_dir():
 
 def plugin_copy(src):
     """Copy plugin src into plugin_dir(); the path of the copy, for -d.
-    The copy loses the plugin's $ORIGIN rpath: liblabyrinth comes through
-    LD_LIBRARY_PATH (meson sets it)."""
+    The copy loses the plugin's $ORIGIN rpath: liblabyrinth and
+    liblabyrinth_mempool come through LD_LIBRARY_PATH (meson sets it)."""
     if not src or not os.path.isfile(src):
         fail("plugin %r not found (meson sets LT_MEMPOOL_PLUGIN)" % src)
     dst = os.path.join(plugin_dir(), os.path.basename(src))

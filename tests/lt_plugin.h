@@ -18,8 +18,9 @@
  *   - <base>/labyrinth-tests (created 0700, must be ours and private) for
  *     base in $XDG_RUNTIME_DIR, $HOME/.cache, $HOME, and /run as root.
  * The folder is removed when the process that made it exits (not by forked
- * children). The copy loses the plugin's $ORIGIN rpath: liblabyrinth comes
- * from the program itself or LD_LIBRARY_PATH (meson sets it).
+ * children). The copy loses the plugin's $ORIGIN rpath: liblabyrinth and
+ * liblabyrinth_mempool come from the program itself or LD_LIBRARY_PATH
+ * (meson sets it).
  * plugin_copy() in tests/lt_dpdk.py does the same for the Python tests.
  */
 
