@@ -162,33 +162,28 @@ hdr_ok_mode(const struct labyrinth_mempool_hdr *h, bool strict)
  * (some object was not ours) or -EALREADY (some object was already free);
  * the other objects of the call are accepted either way.
  */
-static __rte_always_inline int
-mp_enqueue(struct rte_mempool *mp, void * const *obj_table, unsigned int n,
-		bool strict)
+/* Count a call's rejected returns (counted only: no logging on the data
+ * path, the control path logs a summary, see mpl_report_rejects()). */
+static int __rte_noinline
+count_rejects(struct labyrinth_mempool_lcore *lc, unsigned int lcore_id,
+		unsigned int foreign, unsigned int doubles)
 {
-	struct labyrinth_mempool_hdr *h = mp->pool_data;
-	unsigned int lcore_id = rte_lcore_id();
-	struct labyrinth_mempool_lcore *lc;
+	slot_count(&lc->rejects, lcore_id, foreign + doubles);
+	if (foreign != 0)
+		slot_count(&lc->rejects_foreign, lcore_id, foreign);
+	return foreign != 0 ? -EINVAL : -EALREADY;
+}
+
+/* mp_enqueue() of more than one object, out of line so that the single
+ * return keeps a small frame. */
+static int __rte_noinline
+enqueue_many(struct labyrinth_mempool_hdr *h,
+		struct labyrinth_mempool_lcore *lc, unsigned int lcore_id,
+		void * const *obj_table, unsigned int n, bool strict)
+{
 	unsigned int done, i, lim, cnt, foreign = 0, doubles = 0;
 	uint32_t idx[BATCH], newly, put = 0;
 
-	if (unlikely(!hdr_ok_mode(h, strict)))
-		return bad_pool();
-	lc = lcore_slot(h, lcore_id);
-	if (likely(n == 1)) {
-		/* The single return of rte_mempool_put() without a cache:
-		 * one locked OR, nothing out of line. */
-		if (unlikely(!obj_index(h, obj_table[0], &idx[0])))
-			foreign = 1;
-		else if (unlikely(!obj_set_free(h, idx[0], strict) ||
-				labyrinth_map_put_one(&h->map, idx[0]) == 0))
-			/* Refused by the state byte, or (default mode,
-			 * racing returns) by the bit: see below. */
-			doubles = 1;
-		else
-			put = 1;
-		n = 0; /* the loop below has nothing left to do */
-	}
 	for (done = 0; done < n; done += lim) {
 		lim = RTE_MIN(n - done, (unsigned int)BATCH);
 		cnt = 0;
@@ -212,12 +207,34 @@ mp_enqueue(struct rte_mempool *mp, void * const *obj_table, unsigned int n,
 	slot_count(&lc->returns, lcore_id, put);
 	if (likely(foreign + doubles == 0))
 		return 0;
-	/* Counted only: no logging on the data path (the control path logs
-	 * a summary, see report_rejects()). */
-	slot_count(&lc->rejects, lcore_id, foreign + doubles);
-	if (foreign != 0)
-		slot_count(&lc->rejects_foreign, lcore_id, foreign);
-	return foreign != 0 ? -EINVAL : -EALREADY;
+	return count_rejects(lc, lcore_id, foreign, doubles);
+}
+
+static __rte_always_inline int
+mp_enqueue(struct rte_mempool *mp, void * const *obj_table, unsigned int n,
+		bool strict)
+{
+	struct labyrinth_mempool_hdr *h = mp->pool_data;
+	unsigned int lcore_id = rte_lcore_id();
+	struct labyrinth_mempool_lcore *lc;
+	uint32_t idx;
+
+	if (unlikely(!hdr_ok_mode(h, strict)))
+		return bad_pool();
+	lc = lcore_slot(h, lcore_id);
+	if (unlikely(n != 1))
+		return enqueue_many(h, lc, lcore_id, obj_table, n, strict);
+	/* The single return of rte_mempool_put() without a cache: one
+	 * locked OR, nothing out of line. */
+	if (unlikely(!obj_index(h, obj_table[0], &idx)))
+		return count_rejects(lc, lcore_id, 1, 0);
+	if (unlikely(!obj_set_free(h, idx, strict) ||
+			labyrinth_map_put_one(&h->map, idx) == 0))
+		/* Refused by the state byte, or (default mode, racing
+		 * returns) by the bit: see enqueue_many(). */
+		return count_rejects(lc, lcore_id, 0, 1);
+	slot_count(&lc->returns, lcore_id, 1);
+	return 0;
 }
 
 static int

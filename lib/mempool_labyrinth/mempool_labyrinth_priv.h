@@ -264,6 +264,14 @@ labyrinth_mempool_obj_index(const struct labyrinth_mempool_hdr *h,
 	uint32_t k;
 	uint64_t q;
 
+	if (likely(h->nb_chunks == 1)) {
+		/* One chunk (a pool in one piece of memory, the usual case
+		 * with hugepages): no table to read. */
+		c = chunks;
+		if (unlikely(a < c->lo))
+			return false;
+		goto in_chunk;
+	}
 	if (unlikely(a < h->pg_base))
 		return false;
 	g = (a - h->pg_base) >> h->pg_shift;
@@ -280,6 +288,7 @@ labyrinth_mempool_obj_index(const struct labyrinth_mempool_hdr *h,
 		c = &chunks[c->next];
 	if (unlikely(a < c->lo))
 		return false;
+in_chunk:
 	off = a - c->lo;
 	q = rte_reciprocal_divide_u64(off, &h->recip);
 	if (unlikely(q >= c->count || q * h->stride != off))
