@@ -553,7 +553,8 @@ def main():
     w("")
     w("| variant | p50 ns | p99 ns | p99.9 ns | max ns | p99.9 / p50 |")
     w("|---|---|---|---|---|---|")
-    for v in ("labyrinth cache 256", "labyrinth no cache",
+    for v in ("labyrinth cache 256", "labyrinth strict cache 256",
+              "labyrinth no cache",
               "mempool ring_mp_mc cache 256", "mempool ring_mp_mc cache 0",
               "timer alone (rdtsc pair)"):
         cells = []
@@ -575,6 +576,7 @@ def main():
 
     # ------------------------------------------------------------ 3 scaling
     pools = ("labyrinth no cache", "labyrinth cache 256",
+             "labyrinth strict cache 256",
              "mempool ring_mp_mc cache 0", "mempool ring_mp_mc cache 256")
     w("## 3. Scaling")
     w("")
