@@ -47,6 +47,11 @@ struct labyrinth_map_word {
 	uint64_t bits; /**< 1 = free in the map */
 } __rte_cache_aligned;
 
+_Static_assert(sizeof(struct labyrinth_map_word) == RTE_CACHE_LINE_SIZE,
+	"a map word fills its cache line (lcores at other hints share none)");
+_Static_assert(sizeof(((struct labyrinth_map_word *)0)->bits) * 8 ==
+	LABYRINTH_MAP_WORD_BITS, "LABYRINTH_MAP_WORD_BITS items per word");
+
 /** A map. Lives in shared memory; words points into shared memory too. */
 struct labyrinth_map {
 	int64_t avail __rte_cache_aligned; /**< budget: unpromised set bits */

@@ -128,9 +128,11 @@ struct labyrinth_mempool_chunk {
  * @name Hold records (hold[] in the header)
  * Who dequeued an object and when, for the holder summary
  * (labyrinth_mempool_holders_get()). Every dequeue writes the record of
- * each object it hands out with one relaxed 64-bit store; nothing else
- * writes it, and it means something only while the object's state is
- * LABYRINTH_MEMPOOL_OBJ_HELD. A record read at the same time as a dequeue
+ * each object it hands out with one relaxed 64-bit store, and it means
+ * something only while the object's state is LABYRINTH_MEMPOOL_OBJ_HELD
+ * (a dequeue of more than 512 objects also keeps a link in the record of
+ * each object it has claimed but not yet handed out, whose state is still
+ * FREE: see dequeue_chained() in mempool_labyrinth.c). A record read at the same time as a dequeue
  * may be the previous holder's: a snapshot, like every statistic here.
  *   bits 0..15   owner: the lcore id, or LABYRINTH_MEMPOOL_SHARED_SLOT
  *                (a thread without one)
