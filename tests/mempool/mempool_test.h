@@ -98,6 +98,28 @@ mt_audit(const struct rte_mempool *mp)
 }
 
 /*
+ * A populated pool of n objects of elt_size bytes with the given rte_mempool
+ * cache size and ops, or NULL (nothing left behind).
+ */
+static inline struct rte_mempool *
+mt_pool_create(const char *name, unsigned int n, unsigned int elt_size,
+		unsigned int cache, const char *ops)
+{
+	struct rte_mempool *mp;
+
+	mp = rte_mempool_create_empty(name, n, elt_size, cache, 0,
+			SOCKET_ID_ANY, 0);
+	if (mp == NULL)
+		return NULL;
+	if (rte_mempool_set_ops_byname(mp, ops, NULL) != 0 ||
+			rte_mempool_populate_default(mp) != (int)n) {
+		rte_mempool_free(mp);
+		return NULL;
+	}
+	return mp;
+}
+
+/*
  * The -d argument for the plugin named by environment variable env_src
  * (meson sets it): a copy in a folder EAL accepts (tests/lt_plugin.h).
  */

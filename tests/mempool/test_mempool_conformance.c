@@ -46,18 +46,7 @@ static struct rte_mempool *
 make_pool(const char *name, unsigned int n, unsigned int elt_size,
 		unsigned int cache)
 {
-	struct rte_mempool *mp;
-
-	mp = rte_mempool_create_empty(name, n, elt_size, cache, 0,
-			SOCKET_ID_ANY, 0);
-	if (mp == NULL)
-		return NULL;
-	if (rte_mempool_set_ops_byname(mp, OPS, NULL) != 0 ||
-			rte_mempool_populate_default(mp) != (int)n) {
-		rte_mempool_free(mp);
-		return NULL;
-	}
-	return mp;
+	return mt_pool_create(name, n, elt_size, cache, OPS);
 }
 
 struct iter_arg {

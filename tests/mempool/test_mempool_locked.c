@@ -46,18 +46,7 @@ static bool strict;
 static struct rte_mempool *
 make_cached(const char *name, unsigned int cache)
 {
-	struct rte_mempool *mp;
-
-	mp = rte_mempool_create_empty(name, NB_OBJS, 64, cache, 0,
-			SOCKET_ID_ANY, 0);
-	if (mp == NULL)
-		return NULL;
-	if (rte_mempool_set_ops_byname(mp, ops, NULL) != 0 ||
-			rte_mempool_populate_default(mp) != (int)NB_OBJS) {
-		rte_mempool_free(mp);
-		return NULL;
-	}
-	return mp;
+	return mt_pool_create(name, NB_OBJS, 64, cache, ops);
 }
 
 static struct rte_mempool *
