@@ -26,7 +26,8 @@
 #   --no-build      do not run ninja (the test suite passes this)
 #   --callgrind     count instructions per operation with valgrind
 #                   (default on for a full run when valgrind exists)
-#   default         about 3 to 4 minutes on 2 idle cores (at most 5)
+#   default         about 6 to 7 minutes on 2 idle cores (at most 8; the
+#                   two forwarding benchmarks take 5 of them, 9 rounds each)
 
 set -u
 
@@ -46,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--no-build) DO_BUILD=0 ;;
 	--callgrind) CALLGRIND=1 ;;
 	--no-callgrind) CALLGRIND=0 ;;
-	-h|--help) sed -n '5,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '5,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "perf-report: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -208,7 +209,7 @@ python3 scripts/perf_report.py --data "$DATA" --out "$OUT" ||
 
 ELAPSED=$(elapsed)
 echo "perf-report: report in $OUT/report.md; elapsed ${ELAPSED} s"
-if [ "$QUICK" = 0 ] && awk -v e="$ELAPSED" 'BEGIN { exit !(e > 300) }'; then
-	echo "perf-report: warning: the full run took more than 5 minutes"
+if [ "$QUICK" = 0 ] && awk -v e="$ELAPSED" 'BEGIN { exit !(e > 480) }'; then
+	echo "perf-report: warning: the full run took more than 8 minutes"
 fi
 exit "$FAILED"
