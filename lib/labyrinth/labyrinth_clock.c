@@ -4,7 +4,8 @@
 
 /*
  * The coarse clock of the owner records' grab time (see LAB_CLOCK_US in
- * labyrinth_priv.h): an EAL alarm refreshes labyrinth_fast_clock every LAB_CLOCK_US.
+ * labyrinth_priv.h): an EAL alarm refreshes labyrinth_fast_clock (read
+ * inline by labyrinth_fast.h) every LAB_CLOCK_US.
  */
 
 #include <stdint.h>
@@ -23,8 +24,8 @@ clock_tick(void *arg __rte_unused)
 	/* Relaxed: grabs copy it into owner records as a timestamp; nothing
 	 * is published through it, and a reader a tick behind is within the
 	 * documented resolution. */
-	lab_store(&labyrinth_fast_clock, (uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT),
-		LAB_RELAXED);
+	lab_store(&labyrinth_fast_clock,
+		(uint32_t)(rte_rdtsc() >> LAB_STAMP_SHIFT), LAB_RELAXED);
 	if (rte_eal_alarm_set(LAB_CLOCK_US, clock_tick, NULL) != 0)
 		/* Relaxed: lets a later create or lookup try again. */
 		lab_store(&clock_started, 0, LAB_RELAXED);

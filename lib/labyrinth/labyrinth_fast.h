@@ -79,8 +79,9 @@ struct labyrinth_fast_lcore {
  * pointer per EAL lcore (NULL where the lcore has none).
  */
 struct labyrinth_fast_head {
-	uint64_t magic;                              /**< LABYRINTH_FAST_MAGIC */
-	struct labyrinth_fast_lcore *lcore[RTE_MAX_LCORE]; /**< lcore slots */
+	uint64_t magic;    /**< LABYRINTH_FAST_MAGIC */
+	/** The lcore slots, by lcore id. */
+	struct labyrinth_fast_lcore *lcore[RTE_MAX_LCORE];
 };
 
 /**

@@ -426,9 +426,9 @@ labyrinth_held_walk(const struct labyrinth *lab, uint64_t min_age_us,
 		void *arg)
 {
 	uint64_t hz = rte_get_tsc_hz(), unit_ns;
-	/* The coarse clock grabs stamp with (see labyrinth_fast_clock): a stamp can lag
-	 * its grab by a tick, never lead it; rdtsc here would make every age
-	 * up to a tick too large. Relaxed: a timestamp. */
+	/* The coarse clock grabs stamp with (see labyrinth_fast_clock): a
+	 * stamp can lag its grab by a tick, never lead it; rdtsc here would
+	 * make every age up to a tick too large. Relaxed: a timestamp. */
 	uint32_t now = lab_load(&labyrinth_fast_clock, LAB_RELAXED);
 	unsigned int z;
 	uint32_t p, diff;
