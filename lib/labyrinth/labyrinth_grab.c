@@ -161,13 +161,9 @@ alloc_page_slow(struct labyrinth *lab, unsigned int gfp)
 }
 
 /*
- * The common single-page grab in a few loads and stores, from lc's first
- * cache line: an lcore with a slot on its own socket (one memzone, no debug
- * poison), a page in its cache (or a token and a free bit at its hint), the
- * zone above min. Returns NULL when that is not the case: the caller then
- * takes the slow path, which checks everything again.
+ * The cache-less single-page grab: a token and a free bit at the lcore's
+ * hint, the zone above min. NULL when that is not the case.
  */
-/* alloc_fast() for a cache-less lcore: a token and a bit at its hint. */
 static __rte_noinline void *
 alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
 {
@@ -203,29 +199,6 @@ record_grab(uint64_t *r, const struct lab_lcore *lc, uint32_t stamp)
 		lab_store(r, head | ((uint64_t)stamp << 32), LAB_RELAXED);
 }
 
-static __rte_always_inline void *
-alloc_fast(struct labyrinth *lab, struct lab_lcore *lc)
-{
-	uint32_t len = lc->len;
-	uint64_t *r;
-	void *p;
-
-	if (unlikely(lc->span == 0))
-		return NULL;
-	/* Relaxed: a counter snapshot (see above_min()). */
-	if (unlikely(len == 0 || labyrinth_map_avail(lc->map) +
-			(int64_t)len <= lc->reserve))
-		return lc->size == 0 && lc->tokens != 0 ?
-			alloc_fast_token(lab, lc) : NULL;
-	p = lc->cache[--len];
-	/* Relaxed: single writer, see lab_cache_refill(). */
-	lab_store(&lc->len, len, LAB_RELAXED);
-	r = &lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >> lc->page_shift];
-	record_grab(r, lc, lab_now());
-	lab_counter_add(&lc->cnt.alloc_ok, 1);
-	return p;
-}
-
 /* A single-page grab by the slot lc of a live labyrinth. */
 static __rte_always_inline void *
 alloc_page_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
@@ -233,9 +206,14 @@ alloc_page_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 	void *p;
 
 	if (likely(gfp <= LABYRINTH_GFP_ATOMIC)) {
-		p = alloc_fast(lab, lc);
-		if (likely(p != NULL))
-			return p;
+		/* The cached grab was tried inline (labyrinth_fast.h) and
+		 * cannot succeed here either; a cache-less lcore's token grab
+		 * is the one fast case left. */
+		if (lc->size == 0 && lc->tokens != 0 && lc->span != 0) {
+			p = alloc_fast_token(lab, lc);
+			if (likely(p != NULL))
+				return p;
+		}
 		/* O(1) refusal on an empty pool: nothing in hand and nothing
 		 * this grab may take from the only zone. */
 		if (lc->len == 0 && lc->tokens == 0 && lab->nb_zones == 1 &&
