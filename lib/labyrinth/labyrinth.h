@@ -342,7 +342,11 @@ static inline int labyrinth_free_page(struct labyrinth *lab, void *page);
  * @return
  *   0; -EALREADY (not held); -EINVAL (NULL, foreign or interior pointer,
  *   wrong order, order above LABYRINTH_MAX_ORDER). A rejected free changes
- *   nothing but the bad_frees counter.
+ *   nothing but the bad_frees counter. Blocks of order 7 and above are
+ *   arbitrated in every pool (one locked instruction on the owner record,
+ *   which lets the block's map words go back with plain stores): of two
+ *   frees of one such block racing each other, exactly one returns 0.
+ *   Smaller orders: see LABYRINTH_F_STRICT.
  */
 int labyrinth_free_pages(struct labyrinth *lab, void *page,
 		unsigned int order);

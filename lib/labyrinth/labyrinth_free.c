@@ -118,8 +118,13 @@ lab_free_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 	if (unlikely(lab_locate(lab, p, &z, &idx, true) != 0))
 		goto bad_inval;
 	zn = &lab->zone[z];
-	ret = release_record((lab->flags & LABYRINTH_F_STRICT) != 0, zn->meta,
-			idx, order);
+	/* Blocks of whole map words go back with plain stores
+	 * (labyrinth_map_put_block()), which needs this free to be the
+	 * block's only one: their record is released with the single-shot
+	 * CAS in default pools too (one locked instruction for 2 to 8 ORs
+	 * saved). */
+	ret = release_record((lab->flags & LABYRINTH_F_STRICT) != 0 ||
+			order > LABYRINTH_MAP_WORD_ORDER, zn->meta, idx, order);
 	if (unlikely(ret != 0)) {
 		CNT_ADD(lab, lc, bad_frees, 1);
 		return ret;

@@ -428,13 +428,34 @@ labyrinth_map_put_block(struct labyrinth_map *m, uint32_t first,
 
 		return (uint32_t)__builtin_popcountll(mask & ~old);
 	}
+	/*
+	 * Whole words, each all clear while the block is held: nobody else
+	 * changes such a word (a claimer's CAS expects set bits, its
+	 * exchange of an empty word writes the 0 it read, and no other
+	 * item of the word can be put), so a plain store of all ones sets
+	 * it, no locked instruction. The caller's single-shot CAS on the
+	 * block's owner record (lab_free_block(), the reclaim) is what makes
+	 * this put the block's only one. A word found not clear (a bug, or
+	 * a corrupted map) takes the atomic OR, which counts it exactly.
+	 */
 	w = first / LABYRINTH_MAP_WORD_BITS;
 	for (k = 0; k < (1u << (order - 6)); k++) {
-		/* Release: pairs with the next claimer's acquire. */
-		uint64_t old = lab_fetch_or(&m->words[w + k].bits, ~UINT64_C(0),
-				LAB_RELEASE);
+		uint64_t *word = &m->words[w + k].bits;
 
-		newly += (uint32_t)__builtin_popcountll(~old);
+		/* Relaxed: our own block's word, see above. */
+		if (likely(lab_load(word, LAB_RELAXED) == 0)) {
+			/* Release: the holder's writes to the pages
+			 * happen-before the next claimer's acquire CAS or
+			 * exchange that reads this value. */
+			lab_store(word, ~UINT64_C(0), LAB_RELEASE);
+			newly += LABYRINTH_MAP_WORD_BITS;
+		} else {
+			/* Release: as any put. */
+			uint64_t old = lab_fetch_or(word, ~UINT64_C(0),
+					LAB_RELEASE);
+
+			newly += (uint32_t)__builtin_popcountll(~old);
+		}
 	}
 	return newly;
 }

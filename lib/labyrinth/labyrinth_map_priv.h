@@ -41,6 +41,8 @@ extern "C" {
 
 /** Items per map word. */
 #define LABYRINTH_MAP_WORD_BITS 64
+/** log2 of LABYRINTH_MAP_WORD_BITS: blocks above this order are whole words. */
+#define LABYRINTH_MAP_WORD_ORDER 6
 
 /** One map word, alone on its cache line. */
 struct labyrinth_map_word {
@@ -51,6 +53,8 @@ _Static_assert(sizeof(struct labyrinth_map_word) == RTE_CACHE_LINE_SIZE,
 	"a map word fills its cache line (lcores at other hints share none)");
 _Static_assert(sizeof(((struct labyrinth_map_word *)0)->bits) * 8 ==
 	LABYRINTH_MAP_WORD_BITS, "LABYRINTH_MAP_WORD_BITS items per word");
+_Static_assert(1 << LABYRINTH_MAP_WORD_ORDER == LABYRINTH_MAP_WORD_BITS,
+	"LABYRINTH_MAP_WORD_ORDER is log2 of the word's bits");
 
 /** A map. Lives in shared memory; words points into shared memory too. */
 struct labyrinth_map {
@@ -145,7 +149,11 @@ int64_t labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
 
 /**
  * Set the bits of a block taken with labyrinth_map_take_block() (budget is
- * not touched).
+ * not touched). Orders up to 6: one atomic OR. Larger orders (whole words):
+ * a plain release store of each word, no locked instruction, so the caller
+ * must have made this put the block's only one (a single-shot CAS on the
+ * block's owner record): two puts of one such block racing each other
+ * would both count the whole block.
  *
  * @return bits newly set (2^order unless some were already set).
  */

@@ -17,6 +17,10 @@
  *   --rounds N   rounds in all, shared by the pairs (default 100000)
  *   --cache N    per-lcore cache size (default 64)
  *   --flags N    creation flags (default LABYRINTH_F_STRICT)
+ *   --order N    race on blocks of 2^N pages (default 0: single pages);
+ *                orders above 6 (whole map words) are arbitrated in
+ *                default pools too, so `--flags 0 --order 9` must give
+ *                exactly one winner as well
  */
 
 #include <getopt.h>
@@ -52,6 +56,7 @@ static struct pair pairs[RTE_MAX_LCORE / 2];
 static unsigned int rounds_per_pair = 25000;
 static uint32_t cache_size = 64;
 static uint32_t flags = LABYRINTH_F_STRICT;
+static unsigned int order;
 static unsigned int lcore_rank[RTE_MAX_LCORE];
 
 /*
@@ -72,6 +77,21 @@ wait_for(uint32_t *p, uint32_t v)
 	}
 }
 
+/* A grab and a free of the test's order. */
+static void *
+grab(void)
+{
+	return order == 0 ? labyrinth_alloc_page(lab, 0) :
+		labyrinth_alloc_pages(lab, 0, order);
+}
+
+static int
+give(void *p)
+{
+	return order == 0 ? labyrinth_free_page(lab, p) :
+		labyrinth_free_pages(lab, p, order);
+}
+
 static int
 racer(void *arg __rte_unused)
 {
@@ -83,7 +103,7 @@ racer(void *arg __rte_unused)
 
 	for (r = 1; r <= rounds_per_pair; r++) {
 		if (side == 0) {
-			pr->page = labyrinth_alloc_page(lab, 0);
+			pr->page = grab();
 			if (pr->page == NULL) {
 				printf("lcore %u: grab failed in round %u\n",
 					rte_lcore_id(), r);
@@ -96,7 +116,7 @@ racer(void *arg __rte_unused)
 			wait_for(&pr->go, 2 * r - 1);
 		}
 		/* Common start: both frees as close together as possible. */
-		ret = labyrinth_free_page(lab, pr->page);
+		ret = give(pr->page);
 		pr->ret[side] = ret;
 		/* Release: our result is visible to the checker. */
 		__atomic_fetch_add(&pr->done, 1, __ATOMIC_RELEASE);
@@ -116,8 +136,8 @@ racer(void *arg __rte_unused)
 			}
 			/* A new incarnation of the page, held and freed
 			 * once: a late free of the round must not hit it. */
-			q = labyrinth_alloc_page(lab, 0);
-			if (q == NULL || labyrinth_free_page(lab, q) != 0) {
+			q = grab();
+			if (q == NULL || give(q) != 0) {
 				printf("round %u of pair %u: regrab or free "
 					"failed\n", r, rank / 2);
 				pr->violations++;
@@ -140,6 +160,7 @@ parse_args(int argc, char **argv, unsigned int nb_pairs)
 		{ "rounds", required_argument, NULL, 'r' },
 		{ "cache", required_argument, NULL, 'c' },
 		{ "flags", required_argument, NULL, 'f' },
+		{ "order", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long total = 100000;
@@ -156,6 +177,11 @@ parse_args(int argc, char **argv, unsigned int nb_pairs)
 			break;
 		case 'f':
 			flags = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'o':
+			order = (unsigned int)strtoul(optarg, NULL, 0);
+			if (order > LABYRINTH_MAX_ORDER)
+				return -1;
 			break;
 		default:
 			return -1;
@@ -199,8 +225,8 @@ main(int argc, char **argv)
 		printf("labyrinth_create: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
-	printf("%u pairs, %u rounds each, cache %u, flags %#x\n", nb_pairs,
-		rounds_per_pair, cache_size, flags);
+	printf("%u pairs, %u rounds each, cache %u, flags %#x, order %u\n",
+		nb_pairs, rounds_per_pair, cache_size, flags, order);
 	/* An odd lcore out (odd count) races with nobody: it sits out. */
 	RTE_LCORE_FOREACH_WORKER(lc)
 		if (lcore_rank[lc] < 2 * nb_pairs)
