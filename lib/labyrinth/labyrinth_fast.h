@@ -63,11 +63,15 @@ struct labyrinth_fast_lcore {
 				*   fast path for this lcore */
 	uint64_t *meta;        /**< the local zone's owner records */
 	const int64_t *avail;  /**< the local zone's free-page budget */
-	int32_t reserve;       /**< the local zone's min watermark */
+	int32_t reserve;       /**< the local zone's min watermark; INT32_MAX
+				*   when span is 0 (no inline grab then) */
 	uint32_t page_mask;    /**< page size - 1 */
 	uint8_t page_shift;    /**< log2 of the page size */
 	bool strict;           /**< LABYRINTH_F_STRICT */
-	uint16_t owner_bits;   /**< lcore id, shifted into a record */
+	uint16_t head_bits;    /**< record of a held order-0 page: HEAD,
+				*   order 0, lcore id */
+	uint32_t free_size;    /**< cache capacity for the inline free: 0
+				*   for a strict pool or when span is 0 */
 	/** Successful grabs (the first of the lcore's counters). */
 	uint64_t alloc_ok __rte_cache_aligned;
 	uint64_t rsvd_[3];     /**< other counters */
@@ -76,7 +80,8 @@ struct labyrinth_fast_lcore {
 
 /**
  * The first bytes of a labyrinth handle: its magic, then one lcore slot
- * pointer per EAL lcore (NULL where the lcore has none).
+ * pointer per EAL lcore (NULL where the lcore has none, and in every slot
+ * once the labyrinth is destroyed).
  */
 struct labyrinth_fast_head {
 	uint64_t magic;    /**< LABYRINTH_FAST_MAGIC */
@@ -163,13 +168,14 @@ labyrinth_fast_slot(struct labyrinth *lab)
 		(const struct labyrinth_fast_head *)(const void *)lab;
 	unsigned int id = rte_lcore_id();
 
-	/* Acquire: pairs with the release store of the magic that ends
-	 * labyrinth_create(): whoever sees it sees the slots built. */
-	if (unlikely(h == NULL || id >= RTE_MAX_LCORE ||
-			__atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) !=
-			LABYRINTH_FAST_MAGIC))
+	if (unlikely(h == NULL || id >= RTE_MAX_LCORE))
 		return NULL;
-	return h->lcore[id];
+	/* The slot itself says the labyrinth is live: labyrinth_create()
+	 * stores it once the slot and its zone are built, labyrinth_destroy()
+	 * clears it (a NULL sends the caller out of line, where the magic is
+	 * checked). Acquire: pairs with that release store, so the slot's
+	 * fields are visible on weak-memory CPUs too (a plain load on x86). */
+	return __atomic_load_n(&h->lcore[id], __ATOMIC_ACQUIRE);
 }
 
 /**
@@ -181,10 +187,20 @@ labyrinth_fast_slot(struct labyrinth *lab)
 static __rte_always_inline void
 labyrinth_fast_count(uint64_t *c)
 {
+#ifdef RTE_ARCH_X86_64
+	/* One add to memory, no lock prefix: the slot's lcore is the
+	 * counter's only writer, and an aligned 8-byte store is single-copy
+	 * atomic on x86, so readers (stats: relaxed loads) see the old or the
+	 * new value, never a torn one. One instruction where the relaxed load
+	 * and store below are three (GCC does not fuse atomics): on the
+	 * cached pair that is about 0.3 ns of 5 (docs/perf/fast-path.md). */
+	__asm__ volatile("addq $1, %0" : "+m" (*c));
+#else
 	/* Relaxed load and store, no RMW: the slot's lcore is the counter's
 	 * only writer; readers (stats) take snapshots. */
 	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1,
 		__ATOMIC_RELAXED);
+#endif
 }
 
 /**
@@ -210,11 +226,11 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 	 * once. */
 	if (unlikely(lc == NULL))
 		return labyrinth_alloc_page_slow(lab, gfp);
-	if (unlikely((len = lc->len) == 0 || lc->span == 0 ||
-			gfp > LABYRINTH_GFP_ATOMIC))
+	if (unlikely((len = lc->len) == 0 || gfp > LABYRINTH_GFP_ATOMIC))
 		return labyrinth_alloc_page_lc(lab, lc, gfp);
 	/* Relaxed: a budget snapshot for the watermark check, which errs
-	 * towards the slow path (see labyrinth_priv.h). */
+	 * towards the slow path (see labyrinth_priv.h). An lcore the inline
+	 * grab may not serve (span 0) has a reserve of INT32_MAX. */
 	if (unlikely(__atomic_load_n(lc->avail, __ATOMIC_RELAXED) +
 			(int64_t)len <= lc->reserve))
 		return labyrinth_alloc_page_lc(lab, lc, gfp);
@@ -223,7 +239,7 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
 	r = &lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >> lc->page_shift];
 	/* Relaxed (the clock, a timestamp): orders nothing. */
-	head = LABYRINTH_FAST_REC_HEAD0 | lc->owner_bits |
+	head = lc->head_bits |
 		((uint64_t)__atomic_load_n(&labyrinth_fast_clock,
 			__ATOMIC_RELAXED) << LABYRINTH_FAST_REC_STAMP_SHIFT);
 	/* Relaxed load and store: a cached page's record is ours alone
@@ -258,11 +274,11 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 	uint64_t *r, m;
 	uint32_t len;
 
-	/* A full cache, or none (cache-less lcores), first: they leave at
-	 * once. */
+	/* A full cache, or none (cache-less lcores, strict pools: a
+	 * free_size of 0), first: they leave at once. */
 	if (unlikely(lc == NULL))
 		return labyrinth_free_page_slow(lab, page);
-	if (unlikely((len = lc->len) >= lc->size || lc->strict))
+	if (unlikely((len = lc->len) >= lc->free_size))
 		return labyrinth_free_page_lc(lab, lc, page);
 	off = (uintptr_t)page - (uintptr_t)lc->base;
 	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0))

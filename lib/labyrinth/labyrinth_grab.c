@@ -188,7 +188,7 @@ alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
 static __rte_always_inline void
 record_grab(uint64_t *r, const struct lab_lcore *lc, uint32_t stamp)
 {
-	const uint64_t head = LAB_PG_HEAD | lc->owner_bits;
+	const uint64_t head = lc->head_bits;
 
 	if (unlikely(lc->strict))
 		/* Relaxed load and store: see mark_held(). */
@@ -289,8 +289,7 @@ bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
 	const uintptr_t base = (uintptr_t)lc->base;
 	const unsigned int shift = lc->page_shift;
 	uint64_t * const meta = lc->meta;
-	const uint64_t head = LAB_PG_HEAD | lc->owner_bits |
-		((uint64_t)stamp << 32);
+	const uint64_t head = lc->head_bits | ((uint64_t)stamp << 32);
 	unsigned int i;
 
 	if (unlikely(lc->strict)) {

@@ -69,8 +69,9 @@ extern int labyrinth_logtype;
 	((((uint64_t)1 << LAB_META_GEN_BITS) - 1) << LAB_META_GEN_SHIFT)
 
 _Static_assert(LABYRINTH_MAX_ORDER < 16, "order must fit in 4 bits");
-_Static_assert(LABYRINTH_OWNER_NON_EAL << LAB_META_OWNER_SHIFT <= UINT16_MAX,
-	"owner bits must fit struct lab_lcore's owner_bits");
+_Static_assert((LABYRINTH_OWNER_NON_EAL << LAB_META_OWNER_SHIFT |
+	LAB_PG_HEAD) <= UINT16_MAX,
+	"a record's head bits must fit struct lab_lcore's head_bits");
 _Static_assert(LABYRINTH_OWNER_NON_EAL < (1u << LAB_META_OWNER_BITS),
 	"owner ids (RTE_MAX_LCORE) must fit in the owner record");
 _Static_assert(LAB_META_OWNER_SHIFT + LAB_META_OWNER_BITS ==
@@ -160,11 +161,15 @@ struct lab_lcore {
 				      *   LABYRINTH_F_DEBUG) */
 	uint64_t *meta;              /**< the local zone's owner records */
 	const struct labyrinth_map *map; /**< the local zone's map (budget) */
-	int32_t reserve;             /**< the local zone's min watermark */
+	int32_t reserve;             /**< the local zone's min watermark;
+				      *   INT32_MAX when span is 0, so that
+				      *   the inline grab needs no span check */
 	uint32_t page_mask;          /**< page size - 1 */
 	uint8_t page_shift;
 	bool strict;                 /**< LABYRINTH_F_STRICT */
-	uint16_t owner_bits;         /**< lcore id, shifted into a record */
+	uint16_t head_bits;          /**< lab_meta_head(0, lcore id) */
+	uint32_t free_size;          /**< size for the inline free: 0 in
+				      *   strict pools and when span is 0 */
 	/* Second line: the counters (alloc_ok and frees bumped by the
 	 * fast paths, labyrinth_fast.h too). */
 	struct lab_counters cnt __rte_cache_aligned;
@@ -179,7 +184,7 @@ struct lab_lcore {
 	int socket_id;               /**< socket of this lcore (topology) */
 } __rte_cache_aligned;
 
-_Static_assert(offsetof(struct lab_lcore, owner_bits) + sizeof(uint16_t) <=
+_Static_assert(offsetof(struct lab_lcore, free_size) + sizeof(uint32_t) <=
 	RTE_CACHE_LINE_SIZE,
 	"the fast-path fields of struct lab_lcore fit its first cache line");
 
@@ -201,7 +206,8 @@ LAB_FAST_SAME(reserve, reserve);
 LAB_FAST_SAME(page_mask, page_mask);
 LAB_FAST_SAME(page_shift, page_shift);
 LAB_FAST_SAME(strict, strict);
-LAB_FAST_SAME(owner_bits, owner_bits);
+LAB_FAST_SAME(head_bits, head_bits);
+LAB_FAST_SAME(free_size, free_size);
 LAB_FAST_SAME(cnt.alloc_ok, alloc_ok);
 LAB_FAST_SAME(cnt.frees, frees);
 _Static_assert(offsetof(struct labyrinth_map, avail) == 0,
