@@ -6,8 +6,9 @@
  * The labyrinth mempool driver: an rte_mempool_ops adapter that tracks a
  * pool's free objects in lib/labyrinth's atomic map, one bit an object.
  * No ring, no lock. Two ops names, one code: "labyrinth" and
- * "labyrinth_strict", which differ only in how a returned object's state
- * byte goes from HELD to FREE (obj_set_free()).
+ * "labyrinth_strict" differ only in the mode each checks in the header
+ * (hdr_ok_mode()); the arbitration of a return is the same (see
+ * mp_enqueue() and LABYRINTH_MEMPOOL_OPS_NAME).
  *
  * This file is the data path (enqueue, dequeue, get_count and their
  * helpers) and the two ops that register it. The control path is
@@ -21,12 +22,14 @@
  *   or nothing (when the map holds fewer than n, the claimed ones go back
  *   and the call returns -ENOBUFS).
  * - enqueue: each object is identified by its address alone, in O(1)
- *   (page table and chunks, mempool_labyrinth_priv.h), and marked free
- *   through its byte of state[], which rejects a foreign or double
- *   return; the accepted objects' bits are set before the call returns
- *   (one atomic OR per run of objects of one map word, one OR for the
- *   single return of an uncached rte_mempool_put()), so every lcore can
- *   dequeue them at once.
+ *   (page table and chunks, mempool_labyrinth_priv.h), which rejects a
+ *   foreign return; then its map bit is set (one atomic OR per run of
+ *   objects of one map word, one OR for the single return of an uncached
+ *   rte_mempool_put()), and the OR's old value rejects a double return,
+ *   racing or not. There is no other per-object state (no state byte
+ *   since layout version 5): "held" is "bit clear and not in transit".
+ *   The bits are set before the call returns, so every lcore can dequeue
+ *   the objects at once.
  * - The map's budget counter is not used: the bits alone say what is
  *   free, so a return takes one locked instruction, not two.
  * - The mempool's per-lcore cache sits on top as usual.
@@ -95,41 +98,6 @@ obj_index(const struct labyrinth_mempool_hdr *h, const void *obj,
 	return labyrinth_mempool_obj_index(h, obj, idx);
 }
 
-/*
- * Mark a returned object free; false if it already was (a double return).
- * The object's contents are published by the map bits (put release, claim
- * acquire), not by this byte, so every access to it is relaxed.
- *
- * strict (ops "labyrinth_strict"): a relaxed exchange; the RMW gives
- * exactly one winner among any number of returns of the object, racing or
- * not, and relaxed is enough because the byte only decides who wins.
- *
- * default (ops "labyrinth"): a relaxed load, a check and a relaxed store,
- * no locked instruction. The load sees the HELD stored by the dequeue that
- * handed the object out, or the FREE of an earlier return, whenever that
- * store happens-before this call (the same thread, or whatever handed the
- * object or the lcore over, e.g. rte_eal_wait_lcore): so a sequential
- * double return is refused. Two returns racing on two lcores may both
- * pass; labyrinth_map_put then still counts the object's bit once (the
- * caller rejects the surplus) unless a claim takes it in between. Such a
- * race is an application bug that default mode does not defend against.
- */
-static __rte_always_inline bool
-obj_set_free(struct labyrinth_mempool_hdr *h, uint32_t idx, bool strict)
-{
-	uint8_t *st = &h->state[idx];
-
-	if (strict)
-		return lab_xchg(st, LABYRINTH_MEMPOOL_OBJ_FREE, LAB_RELAXED) ==
-			LABYRINTH_MEMPOOL_OBJ_HELD;
-	/* Relaxed: see above. */
-	if (unlikely(lab_load(st, LAB_RELAXED) != LABYRINTH_MEMPOOL_OBJ_HELD))
-		return false;
-	/* Relaxed: see above. */
-	lab_store(st, LABYRINTH_MEMPOOL_OBJ_FREE, LAB_RELAXED);
-	return true;
-}
-
 /* Slow path: pool_data is not a labyrinth header (ops table mismatch). */
 static int __rte_noinline
 bad_pool(void)
@@ -142,7 +110,9 @@ bad_pool(void)
 /*
  * A labyrinth header of this layout and of the mode of the ops called:
  * a pool set up by the other ops of this driver is refused too, since it
- * means this process's ops table disagrees with the primary's.
+ * means this process's ops table disagrees with the primary's (the two
+ * ops run the same code, but a shifted ops table is a bug to report, not
+ * to paper over). This check is the only thing the mode still changes.
  */
 static __rte_always_inline bool
 hdr_ok_mode(const struct labyrinth_mempool_hdr *h, bool strict)
@@ -153,14 +123,24 @@ hdr_ok_mode(const struct labyrinth_mempool_hdr *h, bool strict)
 }
 
 /*
- * Return n objects: each accepted one is marked FREE and its bit set
- * before the call returns (labyrinth_map_put per batch: one atomic OR per
- * run of objects of the same map word; labyrinth_map_put_one, inline, for
- * the single object of an uncached rte_mempool_put()). The bits are the
- * whole truth (no budget counter), so when the enqueue returns, every
+ * Return n objects: each accepted one has its bit set before the call
+ * returns (labyrinth_map_put per batch: one atomic OR per run of objects
+ * of the same map word; labyrinth_map_put_one, inline, for the single
+ * object of an uncached rte_mempool_put()). The bits are the whole truth
+ * (no budget counter, no state byte), so when the enqueue returns, every
  * lcore's dequeue can reach every object it accepted. Returns 0, -EINVAL
  * (some object was not ours) or -EALREADY (some object was already free);
  * the other objects of the call are accepted either way.
+ *
+ * The OR arbitrates: it is one atomic RMW on the word, and it reports
+ * whether the object's bit was set already. Of two returns of one held
+ * object, racing on two lcores or one after the other, the RMWs on that
+ * word are totally ordered, so exactly one sees the bit clear; the other
+ * is a double return and is rejected. Both modes do this, with the same
+ * single locked instruction: "labyrinth_strict" costs nothing more. Only a
+ * claim between the two ORs (the object handed out again) makes the later
+ * one a return of the new holder's object, which no driver can tell from
+ * a legitimate one. The OR is a release: see labyrinth_map_put_one().
  */
 /* Count a call's rejected returns (counted only: no logging on the data
  * path, the control path logs a summary, see mpl_report_rejects()). */
@@ -179,7 +159,7 @@ count_rejects(struct labyrinth_mempool_lcore *lc, unsigned int lcore_id,
 static int __rte_noinline
 enqueue_many(struct labyrinth_mempool_hdr *h,
 		struct labyrinth_mempool_lcore *lc, unsigned int lcore_id,
-		void * const *obj_table, unsigned int n, bool strict)
+		void * const *obj_table, unsigned int n)
 {
 	unsigned int done, i, lim, cnt, foreign = 0, doubles = 0;
 	uint32_t idx[BATCH], newly, put = 0;
@@ -191,16 +171,17 @@ enqueue_many(struct labyrinth_mempool_hdr *h,
 			if (unlikely(!obj_index(h, obj_table[done + i],
 					&idx[cnt])))
 				foreign++;
-			else if (likely(obj_set_free(h, idx[cnt], strict)))
-				cnt++;
 			else
-				doubles++;
+				cnt++;
 		}
 		newly = labyrinth_map_put(&h->map, idx, cnt);
-		/* newly == cnt unless a bit was set already: in default
-		 * mode, another lcore's racing return of the same object
-		 * (see obj_set_free()); else a bug or a corrupted header.
-		 * The surplus is rejected. */
+		/* newly == cnt unless some bits were set already: objects
+		 * free in the map, returned before (by this call too: the
+		 * same index twice in one batch is ORed once, so counted
+		 * once; in two batches the second OR finds it set) or by a
+		 * racing return on another lcore. The surplus is rejected:
+		 * which of a call's duplicates is "the" double does not
+		 * matter, the object is free once. */
 		doubles += cnt - newly;
 		put += newly;
 	}
@@ -223,15 +204,14 @@ mp_enqueue(struct rte_mempool *mp, void * const *obj_table, unsigned int n,
 		return bad_pool();
 	lc = lcore_slot(h, lcore_id);
 	if (unlikely(n != 1))
-		return enqueue_many(h, lc, lcore_id, obj_table, n, strict);
-	/* The single return of rte_mempool_put() without a cache: one
-	 * locked OR, nothing out of line. */
+		return enqueue_many(h, lc, lcore_id, obj_table, n);
+	/* The single return of rte_mempool_put() without a cache: the
+	 * index, then one locked OR, nothing out of line. */
 	if (unlikely(!obj_index(h, obj_table[0], &idx)))
 		return count_rejects(lc, lcore_id, 1, 0);
-	if (unlikely(!obj_set_free(h, idx, strict) ||
-			labyrinth_map_put_one(&h->map, idx) == 0))
-		/* Refused by the state byte, or (default mode, racing
-		 * returns) by the bit: see enqueue_many(). */
+	/* The OR's old bit decides: set already, a double return (racing
+	 * or not, see above). */
+	if (unlikely(labyrinth_map_put_one(&h->map, idx) == 0))
 		return count_rejects(lc, lcore_id, 0, 1);
 	slot_count(&lc->returns, lcore_id, 1);
 	return 0;
@@ -254,13 +234,13 @@ labyrinth_mp_enqueue_strict(struct rte_mempool *mp, void * const *obj_table,
 /* Indices a dequeue claims on the stack (2 KiB); a bigger one chains. */
 #define STAGE 512
 
-/* End of a claim chain (dequeue_chained()). */
-#define NO_LINK UINT64_MAX
+/* End of a claim chain (dequeue_chained()): a tagged non-record. */
+#define NO_LINK LABYRINTH_MEMPOOL_HOLD_NONE
 
 /*
- * Hand cnt claimed objects out: held from now on, with their hold record,
- * into obj_table. Relaxed stores: see obj_set_free(); the claim (acquire)
- * already ordered us after the put that freed them.
+ * Hand cnt claimed objects out: held from now on (their bits are clear
+ * since the claim), each with its hold record, into obj_table. Nothing
+ * else per object: no state byte to store.
  */
 static __rte_always_inline void
 hand_out(struct labyrinth_mempool_hdr *h, void **obj_table,
@@ -269,11 +249,10 @@ hand_out(struct labyrinth_mempool_hdr *h, void **obj_table,
 	unsigned int i;
 
 	for (i = 0; i < cnt; i++) {
-		/* Relaxed: see above. */
-		lab_store(&h->state[idx[i]], LABYRINTH_MEMPOOL_OBJ_HELD,
-			LAB_RELAXED);
-		/* Relaxed: a statistic for the holder summary, which reads
-		 * it as a snapshot; it publishes nothing. */
+		/* Relaxed: for the holder summary and the reclaim, which
+		 * read it as a snapshot (mempool_labyrinth_priv.h); it
+		 * publishes nothing: the object's contents went through the
+		 * bit (claim acquire, put release). */
 		lab_store(&h->hold[idx[i]], rec, LAB_RELAXED);
 		obj_table[i] = h->objs[idx[i]];
 	}
@@ -281,16 +260,17 @@ hand_out(struct labyrinth_mempool_hdr *h, void **obj_table,
 
 /*
  * A dequeue of more than STAGE objects: claims in batches, the claimed
- * objects chained through their hold records (theirs alone while claimed:
- * their state stays FREE until they are handed out, so the holder summary
- * does not read the links), and obj_table written only once all n are
- * claimed, else every claimed one goes back.
+ * objects chained through their hold records (theirs alone while claimed),
+ * and obj_table written only once all n are claimed, else every claimed
+ * one goes back. Their bits are clear while they are chained, so each
+ * link is tagged (labyrinth_mempool_hold_link(): bit 31, which no hold
+ * record has) and the holder summary and the reclaim skip it.
  */
 static int __rte_noinline
 dequeue_chained(struct labyrinth_mempool_hdr *h, void **obj_table,
 		unsigned int n, uint32_t *hint, uint64_t rec)
 {
-	uint32_t idx[BATCH], want, got, i, k;
+	uint32_t idx[BATCH], want, got, i, k, cur;
 	uint64_t head = NO_LINK, next;
 	unsigned int done = 0;
 
@@ -298,9 +278,10 @@ dequeue_chained(struct labyrinth_mempool_hdr *h, void **obj_table,
 		want = RTE_MIN(n - done, (unsigned int)BATCH);
 		got = labyrinth_map_claim(&h->map, hint, idx, want);
 		for (i = 0; i < got; i++) {
-			/* Relaxed: a private link, see above. */
+			/* Relaxed: a private link, see above; the readers
+			 * that may see it skip it by its tag. */
 			lab_store(&h->hold[idx[i]], head, LAB_RELAXED);
-			head = idx[i];
+			head = labyrinth_mempool_hold_link(idx[i]);
 		}
 		done += got;
 		if (got < want)
@@ -309,9 +290,10 @@ dequeue_chained(struct labyrinth_mempool_hdr *h, void **obj_table,
 	if (done < n) {
 		/* Fewer than n free: every claimed one back. */
 		for (k = 0; head != NO_LINK; head = next) {
+			cur = labyrinth_mempool_hold_link_next(head);
 			/* Relaxed: our own link, see above. */
-			next = lab_load(&h->hold[head], LAB_RELAXED);
-			idx[k++] = (uint32_t)head;
+			next = lab_load(&h->hold[cur], LAB_RELAXED);
+			idx[k++] = cur;
 			if (k == BATCH || next == NO_LINK) {
 				labyrinth_map_put(&h->map, idx, k);
 				k = 0;
@@ -320,9 +302,9 @@ dequeue_chained(struct labyrinth_mempool_hdr *h, void **obj_table,
 		return -ENOBUFS;
 	}
 	for (k = 0; head != NO_LINK; head = next, k++) {
+		idx[0] = labyrinth_mempool_hold_link_next(head);
 		/* Relaxed: our own link, see above. */
-		next = lab_load(&h->hold[head], LAB_RELAXED);
-		idx[0] = (uint32_t)head;
+		next = lab_load(&h->hold[idx[0]], LAB_RELAXED);
 		hand_out(h, &obj_table[k], idx, 1, rec);
 	}
 	return 0;
@@ -419,7 +401,8 @@ labyrinth_mp_get_count_strict(const struct rte_mempool *mp)
 	return mp_get_count(mp, true);
 }
 
-/* The two modes share everything but the data path's state transition. */
+/* The two modes share everything: their callbacks differ only in the
+ * mode they check in the header (hdr_ok_mode()). */
 static const struct rte_mempool_ops ops_labyrinth = {
 	.name = LABYRINTH_MEMPOOL_OPS_NAME,
 	.alloc = mpl_alloc,

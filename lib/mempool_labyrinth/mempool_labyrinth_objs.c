@@ -220,9 +220,15 @@ record_obj(struct rte_mempool *mp, void *arg, void *obj, rte_iova_t iova)
 	if (likely(i < h->size)) {
 		record_chunk(h, (uintptr_t)obj, i);
 		h->objs[i] = obj;
-		/* The enqueue right after this callback makes it FREE. No
-		 * other thread can see the object yet: relaxed. */
-		lab_store(&h->state[i], LABYRINTH_MEMPOOL_OBJ_HELD, LAB_RELAXED);
+		/* Its bit is clear (alloc and forget_objects() clear the
+		 * map) until the helper's enqueue right after this callback
+		 * sets it: that first return is accepted, every later one
+		 * needs a dequeue in between. Never dequeued: no hold record,
+		 * so the holder summary and the reclaim skip the object for
+		 * that moment. Relaxed: they read it as a snapshot (the data
+		 * path does not run during populate); it publishes nothing. */
+		lab_store(&h->hold[i], LABYRINTH_MEMPOOL_HOLD_NONE,
+			LAB_RELAXED);
 		/* Read relaxed by telemetry; the data path does not run
 		 * during populate. */
 		lab_store(&h->nb_objs, i + 1, LAB_RELAXED);
@@ -247,8 +253,8 @@ record_obj(struct rte_mempool *mp, void *arg, void *obj, rte_iova_t iova)
 static void
 forget_objects(struct labyrinth_mempool_hdr *h)
 {
-	memset(h->state, LABYRINTH_MEMPOOL_OBJ_HELD, h->size);
-	/* Every object held again, as alloc left the map. */
+	/* Every bit clear again, as alloc left the map (record_obj()
+	 * writes each new object's hold record). */
 	labyrinth_map_init(&h->map, h->map.words, h->size, false);
 	h->nb_chunks = 0;
 	h->cur_chunk = 0;

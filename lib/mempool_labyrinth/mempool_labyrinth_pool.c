@@ -39,7 +39,7 @@ mpl_alloc(struct rte_mempool *mp)
 	char mz_name[RTE_MEMZONE_NAMESIZE];
 	const struct rte_memzone *mz;
 	struct labyrinth_mempool_hdr *h;
-	size_t words_sz, objs_sz, state_sz, hold_sz, chunks_sz, pg_sz, total;
+	size_t words_sz, objs_sz, hold_sz, chunks_sz, pg_sz, total;
 	uint32_t max_chunks, pg_cap, stride;
 	unsigned int i, nb_slots = RTE_MAX_LCORE + 1;
 	int socket_id, ret, mode;
@@ -63,7 +63,6 @@ mpl_alloc(struct rte_mempool *mp)
 			RTE_CACHE_LINE_SIZE);
 	objs_sz = RTE_ALIGN_CEIL((size_t)mp->size * sizeof(void *),
 			RTE_CACHE_LINE_SIZE);
-	state_sz = RTE_ALIGN_CEIL((size_t)mp->size, RTE_CACHE_LINE_SIZE);
 	hold_sz = RTE_ALIGN_CEIL((size_t)mp->size * sizeof(uint64_t),
 			RTE_CACHE_LINE_SIZE);
 	/* One chunk an object at worst (every object in memory of its
@@ -74,8 +73,7 @@ mpl_alloc(struct rte_mempool *mp)
 			RTE_CACHE_LINE_SIZE);
 	pg_cap = mpl_pg_capacity(mp, stride);
 	pg_sz = (size_t)pg_cap * sizeof(uint32_t);
-	total = HDR_SIZE + words_sz + objs_sz + state_sz + hold_sz + chunks_sz +
-		pg_sz;
+	total = HDR_SIZE + words_sz + objs_sz + hold_sz + chunks_sz + pg_sz;
 
 	socket_id = mp->socket_id;
 	if (socket_id == SOCKET_ID_ANY)
@@ -96,8 +94,7 @@ mpl_alloc(struct rte_mempool *mp)
 	h = mz->addr;
 	memset(h, 0, total);
 	h->objs = RTE_PTR_ADD(h, HDR_SIZE + words_sz);
-	h->state = RTE_PTR_ADD(h->objs, objs_sz);
-	h->hold = RTE_PTR_ADD(h->state, state_sz);
+	h->hold = RTE_PTR_ADD(h->objs, objs_sz);
 	h->chunks = RTE_PTR_ADD(h->hold, hold_sz);
 	h->pg_chunk = RTE_PTR_ADD(h->chunks, chunks_sz);
 	h->max_chunks = max_chunks;
@@ -112,7 +109,8 @@ mpl_alloc(struct rte_mempool *mp)
 	strlcpy(h->ops_name, rte_mempool_get_ops(mp->ops_index)->name,
 			sizeof(h->ops_name));
 	strlcpy(h->pool_name, mp->name, sizeof(h->pool_name));
-	/* Every object starts held: populate enqueues each one. */
+	/* Every bit clear: populate records each object, then its enqueue
+	 * sets the bit (the first return of an object is accepted). */
 	labyrinth_map_init(&h->map, RTE_PTR_ADD(h, HDR_SIZE), mp->size,
 			false);
 	/* Spread the lcores' first claims over the map. */

@@ -38,8 +38,10 @@
  * the span covered so far rebuilds the page table (with room to spare on
  * both sides) before any of its objects is recorded. A returned object is
  * accepted only if it is exactly an object start inside a chunk and its
- * byte in state[] goes from HELD to FREE (how depends on the mode: see
- * LABYRINTH_MEMPOOL_OPS_NAME).
+ * map bit goes from clear to set (one atomic OR that reports the bit's old
+ * value: see LABYRINTH_MEMPOOL_OPS_NAME). There is no other per-object
+ * state: an object is held when its bit is clear and no dequeue or return
+ * has it in transit (see the hold records below).
  */
 
 #include <inttypes.h>
@@ -62,14 +64,22 @@ extern "C" {
 
 /**
  * Ops names the driver registers with RTE_MEMPOOL_REGISTER_OPS, one for
- * each mode (same code, same header layout):
- * - "labyrinth": the state byte of a returned object goes from HELD to
- *   FREE with a plain load, check and store: a return of an object that is
- *   already free is refused (-EALREADY, counted, nothing changed), but of
- *   two returns of one object racing on two lcores both may pass the check
- *   (no locked instruction on the enqueue path but the map's OR);
- * - "labyrinth_strict": an atomic exchange of the state byte: of two
- *   returns of one object, even racing, exactly one wins.
+ * each mode (same code, same header layout). Since layout version 5 both
+ * modes arbitrate a return the same way, with the one locked instruction
+ * that sets the object's map bit (labyrinth_map_put_one/_put): the OR
+ * reports whether the bit was set already, so of any number of returns of
+ * one held object, sequential or racing on several lcores, exactly one
+ * sees it clear and is accepted; the others get -EALREADY (counted,
+ * nothing changed). A return that comes after a dequeue has claimed the
+ * object again is a return of the new holder's object and is accepted, in
+ * either mode: no driver can tell it apart.
+ * - "labyrinth": the default;
+ * - "labyrinth_strict": kept as a name (and as a mode in the header, which
+ *   each ops checks: see hdr_ok_mode() in mempool_labyrinth.c) so that
+ *   applications and secondaries that select it keep working; its data
+ *   path is the default's. Until layout version 4 the default mode checked
+ *   a per-object state byte with a plain load and store (two racing
+ *   returns could both pass it) and strict paid an atomic exchange of it.
  */
 #define LABYRINTH_MEMPOOL_OPS_NAME "labyrinth"
 #define LABYRINTH_MEMPOOL_OPS_NAME_STRICT "labyrinth_strict"
@@ -85,7 +95,7 @@ extern "C" {
  * it in the memzone; bumped on every change, so that a process built
  * against another layout refuses the pool instead of misreading it.
  */
-#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 4u
+#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 5u
 
 /**
  * Memzone name prefix; the name is the prefix plus the hex address of the
@@ -118,27 +128,38 @@ struct labyrinth_mempool_chunk {
 #define LABYRINTH_MEMPOOL_PG_ENTRIES_MIN 4096u
 #define LABYRINTH_MEMPOOL_PG_ENTRIES_MAX (1u << 22)
 
-#define LABYRINTH_MEMPOOL_OBJ_HELD 0u /**< handed out (or being populated) */
-#define LABYRINTH_MEMPOOL_OBJ_FREE 1u /**< in the map */
-
 /** Slot of lcore_state[] shared by threads without an lcore id. */
 #define LABYRINTH_MEMPOOL_SHARED_SLOT RTE_MAX_LCORE
 
 /**
  * @name Hold records (hold[] in the header)
  * Who dequeued an object and when, for the holder summary
- * (labyrinth_mempool_holders_get()). Every dequeue writes the record of
+ * (labyrinth_mempool_holders_get()) and the reclaim
+ * (labyrinth_mempool_reclaim_lcore()). Every dequeue writes the record of
  * each object it hands out with one relaxed 64-bit store, and it means
- * something only while the object's state is LABYRINTH_MEMPOOL_OBJ_HELD
- * (a dequeue of more than 512 objects also keeps a link in the record of
- * each object it has claimed but not yet handed out, whose state is still
- * FREE: see dequeue_chained() in mempool_labyrinth.c). A record read at the same time as a dequeue
- * may be the previous holder's: a snapshot, like every statistic here.
+ * something only while the object's map bit is clear. A reader decides
+ * "held" from a clear bit plus a real record (labyrinth_mempool_hold_is_rec):
  *   bits 0..15   owner: the lcore id, or LABYRINTH_MEMPOOL_SHARED_SLOT
  *                (a thread without one)
+ *   bits 16..31  0
  *   bits 32..63  dequeue time: the TSC >> LABYRINTH_MEMPOOL_STAMP_SHIFT,
  *                from the driver's coarse clock (a tick is 1 ms); the TSC
  *                is common to all processes, so stamps compare across them
+ * A value with LABYRINTH_MEMPOOL_HOLD_NOREC (bit 31) set is not a record,
+ * and readers skip it:
+ * - LABYRINTH_MEMPOOL_HOLD_NONE, written by populate: never dequeued (its
+ *   bit is clear only until populate's own enqueue of it);
+ * - labyrinth_mempool_hold_link(next): a dequeue of more than 512 objects
+ *   chains the objects it has claimed but not yet handed out through their
+ *   records (see dequeue_chained() in mempool_labyrinth.c); their bits are
+ *   clear, and the tag keeps a link from being read as a holder. The end
+ *   of a chain is LABYRINTH_MEMPOOL_HOLD_NONE.
+ * Snapshots: between a dequeue's claim of an object and its store of the
+ * new record, the object's bit is clear and its record is the previous
+ * holder's (or a tag). A reader at that moment may count the object as
+ * held by its previous holder: the holder summary errs towards "held" by
+ * the objects of the dequeues in flight; the reclaim checks twice, far
+ * apart (see mempool_labyrinth_reclaim.c).
  * @{
  */
 #define LABYRINTH_MEMPOOL_STAMP_SHIFT 20
@@ -150,6 +171,34 @@ static inline uint64_t
 labyrinth_mempool_hold_rec(unsigned int owner, uint32_t stamp)
 {
 	return ((uint64_t)stamp << 32) | (owner & 0xffffu);
+}
+
+/** Tag of a hold[] value that is not a hold record (no record has it). */
+#define LABYRINTH_MEMPOOL_HOLD_NOREC (UINT64_C(1) << 31)
+
+/** No record: never dequeued (populate), or the end of a claim chain. */
+#define LABYRINTH_MEMPOOL_HOLD_NONE \
+	(LABYRINTH_MEMPOOL_HOLD_NOREC | ((uint64_t)UINT32_MAX << 32))
+
+/** Whether a hold[] value is a hold record (not a link, not NONE). */
+static inline bool
+labyrinth_mempool_hold_is_rec(uint64_t v)
+{
+	return (v & LABYRINTH_MEMPOOL_HOLD_NOREC) == 0;
+}
+
+/** A claim-chain link to object index next (tagged: not a record). */
+static inline uint64_t
+labyrinth_mempool_hold_link(uint32_t next)
+{
+	return LABYRINTH_MEMPOOL_HOLD_NOREC | ((uint64_t)next << 32);
+}
+
+/** The object a claim-chain link points to (UINT32_MAX: end of chain). */
+static inline uint32_t
+labyrinth_mempool_hold_link_next(uint64_t v)
+{
+	return (uint32_t)(v >> 32);
 }
 
 /** Owner of a hold record: an lcore id or LABYRINTH_MEMPOOL_SHARED_SLOT. */
@@ -190,7 +239,6 @@ struct labyrinth_mempool_hdr {
 	uint32_t layout_version; /**< LABYRINTH_MEMPOOL_LAYOUT_VERSION */
 	uint32_t mode;           /**< LABYRINTH_MEMPOOL_MODE_* of the ops */
 	void **objs;             /**< index -> object, nb_objs entries used */
-	uint8_t *state;          /**< index -> OBJ_HELD / OBJ_FREE */
 	uint64_t *hold;          /**< index -> hold record (who, since when) */
 	/** In the order populate made them (an index never changes). */
 	struct labyrinth_mempool_chunk *chunks;
@@ -218,7 +266,8 @@ struct labyrinth_mempool_hdr {
 	/** Pool name, for dumps and telemetry. */
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
 
-	/** Free objects: one bit each (the driver leaves map.avail at 0). */
+	/** Free objects: one bit each (the driver leaves map.avail at 0);
+	 * the only per-object state the data path keeps. */
 	struct labyrinth_map map;
 
 	/** Per-lcore hints and counters, plus the shared slot. */

@@ -10,10 +10,12 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
@@ -25,13 +27,42 @@
 /* Objects of mp in a batch, returned through the pool's ops. */
 #define RECLAIM_BATCH 64u
 
+/* cached[] values: in some lcore's rte_mempool cache; a candidate of the
+ * first pass (see labyrinth_mempool_reclaim_lcore()). */
+#define IN_CACHE 1
+#define CANDIDATE 2
+
+/* Time between the two passes: orders of magnitude above a dequeue's own
+ * time from its claim to its hold records' stores. */
+#define RECHECK_US 1000u
+
+/*
+ * Whether object i looks held by lcore_id: its map bit clear and a real
+ * hold record (not a claim-chain link, not never-dequeued) naming it.
+ * Relaxed loads: a snapshot, see the caller.
+ */
+static bool
+held_by(const struct labyrinth_mempool_hdr *h, uint32_t i,
+		unsigned int lcore_id)
+{
+	uint64_t rec;
+
+	/* labyrinth_map_test() loads the word relaxed. */
+	if (labyrinth_map_test(&h->map, i))
+		return false;
+	/* Relaxed: a snapshot, see the caller. */
+	rec = lab_load(&h->hold[i], LAB_RELAXED);
+	return labyrinth_mempool_hold_is_rec(rec) &&
+		labyrinth_mempool_hold_owner(rec) == lcore_id;
+}
+
 int64_t
 labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp, unsigned int lcore_id)
 {
 	const struct labyrinth_mempool_hdr *h;
 	struct labyrinth_holders hs;
 	void *batch[RECLAIM_BATCH];
-	unsigned int nb = 0, len = 0;
+	unsigned int nb = 0, len = 0, cand = 0;
 	int64_t total = 0;
 	uint8_t *cached;
 	uint32_t i, n;
@@ -55,7 +86,7 @@ labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp, unsigned int lcore_id)
 	/* Objects in any lcore's rte_mempool cache are not held: the live
 	 * lcores' stay where they are, the dead one's go back below. */
 	memset(&hs, 0, sizeof(hs));
-	lmp_mark_cached(mp, h, cached, &hs);
+	lmp_mark_cached(mp, h, cached, &hs); /* IN_CACHE */
 	if (mp->cache_size != 0 && mp->local_cache != NULL) {
 		struct rte_mempool_cache *c = &mp->local_cache[lcore_id];
 
@@ -68,13 +99,31 @@ labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp, unsigned int lcore_id)
 		/* Relaxed: as above. */
 		lab_store(&c->len, 0, LAB_RELAXED);
 	}
+	/*
+	 * The dead lcore's objects: bit clear and its hold record, not in a
+	 * live lcore's cache. The reads are snapshots; the enqueue below
+	 * decides (its OR takes a held object back once, a second return is
+	 * refused). One snapshot is not enough: between a live lcore's claim
+	 * of an object (bit cleared) and its store of the new hold record,
+	 * the record still names the previous holder, which may be the dead
+	 * lcore (it dequeued the object once and returned it before it
+	 * died). So the first pass only marks candidates, and the second,
+	 * RECHECK_US later, takes those that still look held by the dead
+	 * lcore: a live dequeue has written its records by then, unless it
+	 * was preempted between its claim and its stores for all that time
+	 * (or claims the object in the instant between our last check and
+	 * our enqueue, as with the state byte before layout version 5).
+	 */
 	for (i = 0; i < n; i++) {
-		/* Relaxed: a snapshot; the enqueue below decides (a held
-		 * object is taken back once, a second return is refused). */
-		if (cached[i] || lab_load(&h->state[i], LAB_RELAXED) !=
-				LABYRINTH_MEMPOOL_OBJ_HELD ||
-				labyrinth_mempool_hold_owner(lab_load(&h->hold[i],
-					LAB_RELAXED)) != lcore_id)
+		if (cached[i] != IN_CACHE && held_by(h, i, lcore_id)) {
+			cached[i] = CANDIDATE;
+			cand++;
+		}
+	}
+	if (cand != 0)
+		rte_delay_us_sleep(RECHECK_US);
+	for (i = 0; i < n && cand != 0; i++) {
+		if (cached[i] != CANDIDATE || !held_by(h, i, lcore_id))
 			continue;
 		batch[nb++] = h->objs[i];
 		if (nb == RECLAIM_BATCH) {

@@ -59,9 +59,11 @@
  *
  * At the end of each input every held object is returned, the count must be
  * the pool size, and every pool is freed; memzones and rte_malloc bytes must
- * be back to what they were. One call runs at a time: racing returns (and so
- * the strict mode's arbitration) are out of a sequential fuzzer's sight, and
- * the model is the same for both modes. Build and run with scripts/fuzz.sh;
+ * be back to what they were. One call runs at a time: racing returns (which
+ * both modes arbitrate through the map bit's atomic OR) are out of a
+ * sequential fuzzer's sight, and the model is the same for both modes (its
+ * state[] is the model's own, not the driver's: the driver keeps no
+ * per-object state but the map bit and the hold record). Build and run with scripts/fuzz.sh;
  * see docs/hardening.md.
  */
 

@@ -11,6 +11,7 @@
  * accepts (tests/lt_plugin.h).
  */
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -63,17 +64,12 @@ mt_driver_count(const struct rte_mempool *mp)
 	return rte_mempool_avail_count(mp) - cached;
 }
 
-static inline uint32_t
-mt_state(const struct labyrinth_mempool_hdr *h, uint32_t i)
-{
-	return h->state[i];
-}
-
 /*
- * Structural audit of a quiet pool: map budget unused (0); an object's
- * state is FREE exactly when its bit is set (objects in mempool caches are
- * held as far as the driver knows); and map bits == the driver's count.
- * Returns 0 or -1.
+ * Structural audit of a quiet pool: map budget unused (0); no bit set
+ * beyond the populated objects; no object held (bit clear) with a hold[]
+ * value that is not a record (a claim-chain link left behind, or never
+ * dequeued): objects in mempool caches are held as far as the driver
+ * knows; and map bits == the driver's count. Returns 0 or -1.
  */
 static inline int
 mt_audit(const struct rte_mempool *mp)
@@ -84,12 +80,13 @@ mt_audit(const struct rte_mempool *mp)
 
 	LT_ASSERT(h->magic == LABYRINTH_MEMPOOL_MAGIC, "magic");
 	LT_ASSERT_EQ(m->avail, 0, "the driver leaves the map budget at 0");
-	for (i = 0; i < h->nb_objs; i++) {
+	for (i = 0; i < m->nb_bits; i++) {
 		bool is_free = labyrinth_map_test(m, i);
 
-		if (is_free != (mt_state(h, i) == LABYRINTH_MEMPOOL_OBJ_FREE)) {
-			printf("object %u: state %u, free %d\n", i,
-				mt_state(h, i), is_free);
+		if (i >= h->nb_objs ? is_free : (!is_free &&
+				!labyrinth_mempool_hold_is_rec(h->hold[i]))) {
+			printf("object %u of %u: free %d, hold %#" PRIx64 "\n",
+				i, h->nb_objs, is_free, h->hold[i]);
 			return -1;
 		}
 	}

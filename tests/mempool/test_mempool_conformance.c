@@ -274,14 +274,20 @@ non_eal_thread(void *arg)
 	return (void *)bad;
 }
 
+/* Copies of one object in one enqueue: more than two of the driver's
+ * batches (128) and of the map's put buckets. */
+#define DUPS 300u
+
 static int
 test_bad_returns(void)
 {
 	struct rte_mempool *mp, *other;
 	struct mt_counters c0, c1;
 	void *a, *b, *x, *pair[2], *foreign, *arg[2];
+	static void *dups[DUPS];
 	char *heap;
-	unsigned int n = 1000, avail, worker;
+	unsigned int n = 1000, avail, worker, k;
+	uint32_t idx;
 	pthread_t t;
 	void *tret;
 
@@ -327,8 +333,32 @@ test_bad_returns(void)
 	LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, pair, 2), -EALREADY,
 		"a twice in one call");
 	LT_ASSERT_EQ(rte_mempool_avail_count(mp), avail + 2, "a back once");
+	/* Never dequeued since populate (whose own enqueue set its bit):
+	 * a return of it is a double return, not a first one. */
+	idx = mt_hdr(mp)->nb_objs - 1;
+	LT_ASSERT(mt_hdr(mp)->hold[idx] == LABYRINTH_MEMPOOL_HOLD_NONE,
+		"object %u never dequeued", idx);
+	x = mt_hdr(mp)->objs[idx];
+	LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, &x, 1), -EALREADY,
+		"never dequeued");
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), avail + 2, "unchanged");
 	mt_counters(mp, &c1);
-	LT_ASSERT_EQ(c1.rejects - c0.rejects, 7, "rejects counted");
+	LT_ASSERT_EQ(c1.rejects - c0.rejects, 8, "rejects counted");
+	LT_ASSERT(mt_audit(mp) == 0, "audit");
+
+	/* One held object DUPS times in one call, across the driver's
+	 * batches of 128 and the map's bucketed put: accepted once, every
+	 * other copy a counted double. */
+	LT_ASSERT(rte_mempool_get(mp, &a) == 0, "get");
+	for (k = 0; k < DUPS; k++)
+		dups[k] = a;
+	mt_counters(mp, &c0);
+	LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, dups, DUPS), -EALREADY,
+		"a %u times in one call", DUPS);
+	mt_counters(mp, &c1);
+	LT_ASSERT_EQ(c1.rejects - c0.rejects, DUPS - 1, "duplicates counted");
+	LT_ASSERT_EQ(c1.returns - c0.returns, 1, "a accepted once");
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), avail + 2, "a back once");
 	LT_ASSERT(mt_audit(mp) == 0, "audit");
 
 	/* Cross-lcore: a held object returned on the worker and then here:
@@ -366,6 +396,95 @@ test_bad_returns(void)
 	rte_free(heap);
 	rte_mempool_free(mp);
 	rte_mempool_free(other);
+	return 0;
+}
+
+/*
+ * "Held" is a clear map bit plus a real hold record: the holder summary
+ * and the reclaim skip objects never dequeued (populate's
+ * LABYRINTH_MEMPOOL_HOLD_NONE) and claim-chain links (tagged records of a
+ * dequeue of more than 512 objects, whose bits are clear until it hands
+ * them out); a chained dequeue leaves real records behind, a failed one
+ * leaves its objects free.
+ */
+#define HC_N 2000u
+#define HC_BIG 600u  /* > 512: a chained dequeue */
+#define HC_DEAD 20u  /* records forged for a lcore that is not enabled */
+
+static int
+test_holders_links(void)
+{
+	static void *objs[HC_N];
+	struct labyrinth_holders *hs;
+	struct labyrinth_mempool_hdr *h;
+	struct rte_mempool *mp;
+	unsigned int me = rte_lcore_id(), dead = RTE_MAX_LCORE - 1, i;
+	uint64_t saved;
+	uint32_t idx;
+
+	if (rte_lcore_is_enabled(dead)) {
+		printf("note: lcore %u enabled, holders_links skipped\n", dead);
+		return 0;
+	}
+	hs = malloc(sizeof(*hs));
+	mp = make_pool("conf_links", HC_N, 64, 0);
+	LT_ASSERT(hs != NULL && mp != NULL, "create");
+	h = mt_hdr(mp);
+	LT_ASSERT_EQ(labyrinth_mempool_holders_get(mp, 0, hs), 0, "holders");
+	LT_ASSERT_EQ(hs->held, 0, "nothing held after populate");
+
+	/* A chained dequeue: every object handed out with a real record. */
+	LT_ASSERT_EQ(rte_mempool_ops_dequeue_bulk(mp, objs, HC_BIG), 0,
+		"dequeue %u", HC_BIG);
+	LT_ASSERT(mt_audit(mp) == 0, "audit after a chained dequeue");
+	LT_ASSERT_EQ(labyrinth_mempool_holders_get(mp, 0, hs), 0, "holders");
+	LT_ASSERT_EQ(hs->owner[me].held, HC_BIG, "held by lcore %u", me);
+	LT_ASSERT_EQ(hs->held, HC_BIG, "held");
+	/* A chained dequeue of more than is free: nothing taken, its
+	 * claimed objects free again (their links left behind, tagged). */
+	LT_ASSERT_EQ(rte_mempool_ops_dequeue_bulk(mp, objs + HC_BIG,
+		HC_N - HC_BIG + 1), -ENOBUFS, "too many");
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), HC_N - HC_BIG, "free");
+	LT_ASSERT(mt_audit(mp) == 0, "audit after a failed chained dequeue");
+	LT_ASSERT_EQ(labyrinth_mempool_holders_get(mp, 0, hs), 0, "holders");
+	LT_ASSERT_EQ(hs->held, HC_BIG, "held unchanged");
+
+	/* A held object whose record is a link (as in the middle of a
+	 * chained dequeue) is nobody's. */
+	LT_ASSERT(labyrinth_mempool_obj_index(h, objs[0], &idx), "index");
+	saved = h->hold[idx];
+	h->hold[idx] = labyrinth_mempool_hold_link(idx + 1);
+	LT_ASSERT_EQ(labyrinth_mempool_holders_get(mp, 0, hs), 0, "holders");
+	LT_ASSERT_EQ(hs->held, HC_BIG - 1, "a link is not a holder");
+	/* Forge records of a dead lcore on HC_DEAD held objects, and a link
+	 * whose low bits name it on one more: the reclaim takes back the
+	 * HC_DEAD, not the linked one. */
+	for (i = 1; i <= HC_DEAD; i++) {
+		LT_ASSERT(labyrinth_mempool_obj_index(h, objs[i], &idx),
+			"index");
+		h->hold[idx] = labyrinth_mempool_hold_rec(dead, 1);
+	}
+	LT_ASSERT(labyrinth_mempool_obj_index(h, objs[0], &idx), "index");
+	h->hold[idx] = labyrinth_mempool_hold_link(idx + 1) | dead;
+	LT_ASSERT_EQ(labyrinth_mempool_holders_get(mp, 0, hs), 0, "holders");
+	LT_ASSERT_EQ(hs->owner[dead].held, HC_DEAD, "forged");
+	LT_ASSERT_EQ(labyrinth_mempool_reclaim_lcore(mp, dead), HC_DEAD,
+		"reclaim");
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), HC_N - HC_BIG + HC_DEAD,
+		"reclaimed");
+	h->hold[idx] = saved;
+	LT_ASSERT(mt_audit(mp) == 0, "audit");
+	/* Those HC_DEAD are free now: returning them again is refused. */
+	LT_ASSERT_EQ(rte_mempool_ops_enqueue_bulk(mp, objs + 1, HC_DEAD),
+		-EALREADY, "reclaimed objects returned again");
+	rte_mempool_put_bulk(mp, objs, 1);
+	rte_mempool_put_bulk(mp, objs + 1 + HC_DEAD, HC_BIG - 1 - HC_DEAD);
+	LT_ASSERT_EQ(rte_mempool_avail_count(mp), HC_N, "all back");
+	LT_ASSERT_EQ(labyrinth_mempool_holders_get(mp, 0, hs), 0, "holders");
+	LT_ASSERT_EQ(hs->held, 0, "nothing held");
+	LT_ASSERT(mt_audit(mp) == 0, "audit");
+	rte_mempool_free(mp);
+	free(hs);
 	return 0;
 }
 
@@ -414,6 +533,7 @@ main(int argc, char **argv)
 	LT_RUN(test_sizes, failures);
 	LT_RUN(test_pktmbuf, failures);
 	LT_RUN(test_bad_returns, failures);
+	LT_RUN(test_holders_links, failures);
 	LT_RUN(test_no_cache_align, failures);
 	rte_eal_cleanup();
 	return failures == 0 ? 0 : 1;
