@@ -283,15 +283,19 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 	const unsigned int shift = lc->page_shift;
 	uint64_t * const meta = lc->meta;
 	void ** const cache = lc->cache;
-	uint32_t len = lc->len, bad = 0;
-	unsigned int i;
+	void **dst = &cache[lc->len];
+	void * const *src = pages, * const *end;
+	uint32_t bad = 0;
 
 	/* Relaxed: a counter snapshot (see below_min()). */
 	if (unlikely(labyrinth_map_avail(lc->map) < lc->reserve))
 		return 0;
-	n = RTE_MIN(n, lc->size - len);
-	for (i = 0; i < n; i++) {
-		uintptr_t off = (uintptr_t)pages[i] - base;
+	/* Two pointers, one loop test: the page is loaded once and goes
+	 * from the caller's table to the cache in the same register. */
+	end = pages + RTE_MIN(n, lc->size - lc->len);
+	for (; src != end; src++) {
+		void *p = *src;
+		uintptr_t off = (uintptr_t)p - base;
 		uint64_t *r, m;
 
 		if (unlikely(off >= span || (off & mask) != 0))
@@ -312,14 +316,14 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 			/* Relaxed: see release_record(). */
 			lab_store(r, lab_meta_freed(m), LAB_RELAXED);
 		}
-		cache[len++] = pages[i];
+		*dst++ = p;
 	}
 	/* Relaxed: single writer, see lab_cache_refill(). */
-	lab_store(&lc->len, len, LAB_RELAXED);
+	lab_store(&lc->len, (uint32_t)(dst - cache), LAB_RELAXED);
 	if (unlikely(bad != 0))
 		lab_counter_add(&lc->cnt.bad_frees, bad);
-	*ok = i - bad;
-	return i;
+	*ok = (unsigned int)(src - pages) - bad;
+	return (unsigned int)(src - pages);
 }
 
 /* bulk_to_cache_mode() with the mode a constant: one loop per mode. */
