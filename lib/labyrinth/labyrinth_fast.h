@@ -59,19 +59,19 @@ struct labyrinth_fast_lcore {
 	uint32_t size;         /**< cache capacity */
 	void **cache;          /**< the cache */
 	char *base;            /**< first page byte of the local zone */
-	uint64_t span;         /**< bytes of pages of the local zone; 0: no
-				*   fast path for this lcore */
+	uint64_t npages;       /**< pages of the local zone from base; 0:
+				*   no fast path for this lcore */
 	uint64_t *meta;        /**< the local zone's owner records */
 	const int64_t *avail;  /**< the local zone's free-page budget */
 	int32_t reserve;       /**< the local zone's min watermark; INT32_MAX
-				*   when span is 0 (no inline grab then) */
-	uint32_t page_mask;    /**< page size - 1 */
+				*   when npages is 0 (no inline grab then) */
+	uint32_t rsvd0_;       /**< unused */
 	uint8_t page_shift;    /**< log2 of the page size */
 	bool strict;           /**< LABYRINTH_F_STRICT */
 	uint16_t head_bits;    /**< record of a held order-0 page: HEAD,
 				*   order 0, lcore id */
 	uint32_t free_size;    /**< cache capacity for the inline free: 0
-				*   for a strict pool or when span is 0 */
+				*   for a strict pool or when npages is 0 */
 	/** Successful grabs (the first of the lcore's counters). */
 	uint64_t alloc_ok __rte_cache_aligned;
 	uint64_t rsvd_[3];     /**< other counters */
@@ -179,6 +179,27 @@ labyrinth_fast_slot(struct labyrinth *lab)
 }
 
 /**
+ * Internal: the page index of byte offset off from a zone's first page,
+ * rotated: a page start gives its index, any other offset has low bits
+ * set, which the rotation puts at the top, so one comparison with the
+ * zone's page count rejects both an offset past the zone and one inside a
+ * page (a wrapped, negative offset too).
+ *
+ * @param off
+ *   Byte offset from the zone's first page.
+ * @param shift
+ *   log2 of the page size.
+ * @return
+ *   off / page size when off is a multiple of it; else a value of at
+ *   least 2^(64 - shift).
+ */
+static __rte_always_inline uint64_t
+labyrinth_fast_page_index(uint64_t off, unsigned int shift)
+{
+	return (off >> shift) | (off << ((64 - shift) & 63));
+}
+
+/**
  * Internal: add one to a counter of the caller's own slot (its one writer).
  *
  * @param c
@@ -230,7 +251,7 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 		return labyrinth_alloc_page_lc(lab, lc, gfp);
 	/* Relaxed: a budget snapshot for the watermark check, which errs
 	 * towards the slow path (see labyrinth_priv.h). An lcore the inline
-	 * grab may not serve (span 0) has a reserve of INT32_MAX. */
+	 * grab may not serve (npages 0) has a reserve of INT32_MAX. */
 	if (unlikely(__atomic_load_n(lc->avail, __ATOMIC_RELAXED) +
 			(int64_t)len <= lc->reserve))
 		return labyrinth_alloc_page_lc(lab, lc, gfp);
@@ -270,8 +291,7 @@ static __rte_always_inline int
 labyrinth_free_page(struct labyrinth *lab, void *page)
 {
 	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
-	uintptr_t off;
-	uint64_t *r, m;
+	uint64_t *r, m, idx;
 	uint32_t len;
 
 	/* A full cache, or none (cache-less lcores, strict pools: a
@@ -280,10 +300,11 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 		return labyrinth_free_page_slow(lab, page);
 	if (unlikely((len = lc->len) >= lc->free_size))
 		return labyrinth_free_page_lc(lab, lc, page);
-	off = (uintptr_t)page - (uintptr_t)lc->base;
-	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0))
+	idx = labyrinth_fast_page_index((uintptr_t)page - (uintptr_t)lc->base,
+		lc->page_shift);
+	if (unlikely(idx >= lc->npages))
 		return labyrinth_free_page_lc(lab, lc, page);
-	r = &lc->meta[off >> lc->page_shift];
+	r = &lc->meta[idx];
 	/* Relaxed: default pools do not arbitrate racing frees; a record
 	 * that is not a held order-0 head goes to the slow path, which
 	 * rejects it, having changed nothing here. */

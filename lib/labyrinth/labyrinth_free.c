@@ -167,13 +167,14 @@ static __rte_noinline int
 free_fast_nocache(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
-	uintptr_t off = (uintptr_t)page - (uintptr_t)lc->base;
+	uint64_t pg = labyrinth_fast_page_index(
+			(uintptr_t)page - (uintptr_t)lc->base, lc->page_shift);
 	uint32_t idx;
 	int ret;
 
-	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0))
+	if (unlikely(pg >= lc->npages))
 		return 0;
-	idx = (uint32_t)(off >> lc->page_shift);
+	idx = (uint32_t)pg;
 	ret = release_record(lc->strict, lc->meta, idx, 0);
 	if (unlikely(ret != 0))
 		return ret;
@@ -195,15 +196,14 @@ free_fast_nocache(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 static __rte_always_inline int
 free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 {
-	uintptr_t off = (uintptr_t)page - (uintptr_t)lc->base;
+	uint64_t pg = labyrinth_fast_page_index(
+			(uintptr_t)page - (uintptr_t)lc->base, lc->page_shift);
 	uint32_t len = lc->len;
 	int ret;
 
-	if (unlikely(off >= lc->span || (off & lc->page_mask) != 0 ||
-			len >= lc->size))
+	if (unlikely(pg >= lc->npages || len >= lc->size))
 		return lc->size == 0 ? free_fast_nocache(lab, lc, page) : 0;
-	ret = release_record(lc->strict, lc->meta,
-			(uint32_t)(off >> lc->page_shift), 0);
+	ret = release_record(lc->strict, lc->meta, (uint32_t)pg, 0);
 	if (unlikely(ret != 0))
 		return ret;
 	/* Relaxed: a counter snapshot (see below_min()). */
@@ -211,8 +211,7 @@ free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 		/* The zone is below min: straight back to the map. */
 		struct lab_zone *zn = &lab->zone[lc->zone];
 
-		labyrinth_map_give_block(&zn->map,
-			(uint32_t)(off >> lc->page_shift), 0);
+		labyrinth_map_give_block(&zn->map, (uint32_t)pg, 0);
 		return 1;
 	}
 	lc->cache[len] = page;
@@ -278,8 +277,8 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 {
 	/* The slot's fields in locals: the record stores below could alias
 	 * them for the compiler, which would reload them every page. */
-	const uintptr_t base = (uintptr_t)lc->base, mask = lc->page_mask;
-	const uint64_t span = lc->span;
+	const uintptr_t base = (uintptr_t)lc->base;
+	const uint64_t npages = lc->npages;
 	const unsigned int shift = lc->page_shift;
 	uint64_t * const meta = lc->meta;
 	void ** const cache = lc->cache;
@@ -295,12 +294,12 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 	end = pages + RTE_MIN(n, lc->size - lc->len);
 	for (; src != end; src++) {
 		void *p = *src;
-		uintptr_t off = (uintptr_t)p - base;
-		uint64_t *r, m;
+		uint64_t pg = labyrinth_fast_page_index((uintptr_t)p - base,
+				shift), *r, m;
 
-		if (unlikely(off >= span || (off & mask) != 0))
+		if (unlikely(pg >= npages))
 			break;
-		r = &meta[off >> shift];
+		r = &meta[pg];
 		/* Relaxed: see release_record(). */
 		m = lab_load(r, LAB_RELAXED);
 		if (unlikely((m & 0xff) != LAB_PG_HEAD))
@@ -345,7 +344,7 @@ labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
 	if (unlikely(!lab_live(lab) || pages == NULL))
 		return 0;
 	lc = my_lcore(lab);
-	if (likely(lc != NULL && lc->span != 0 && lc->size != 0))
+	if (likely(lc != NULL && lc->npages != 0 && lc->size != 0))
 		i = bulk_to_cache(lc, pages, n, &ok);
 	else
 		i = 0;

@@ -209,7 +209,7 @@ alloc_page_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 		/* The cached grab was tried inline (labyrinth_fast.h) and
 		 * cannot succeed here either; a cache-less lcore's token grab
 		 * is the one fast case left. */
-		if (lc->size == 0 && lc->tokens != 0 && lc->span != 0) {
+		if (lc->size == 0 && lc->tokens != 0 && lc->npages != 0) {
 			p = alloc_fast_token(lab, lc);
 			if (likely(p != NULL))
 				return p;
@@ -341,7 +341,7 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 		/* Taking n must leave the zone at or above min (see
 		 * above_min()); otherwise the one-by-one path decides. */
 		if (likely(len >= n && above_min(zn, len - n + 1))) {
-			if (likely(lc->span != 0))
+			if (likely(lc->npages != 0))
 				bulk_from_cache(lc, pages, n, len, stamp);
 			else
 				for (i = 0; i < n; i++) {

@@ -206,17 +206,17 @@ lcores_init(struct labyrinth *lab, const struct labyrinth_conf *conf,
 		lc->cache = (void **)(lc + 1);
 		/* The fast paths' copy of what they need (one cache line). */
 		lc->base = zn->lo;
-		lc->span = !lc->remote && zn->nb_segs == 1 &&
+		lc->npages = !lc->remote && zn->nb_segs == 1 &&
 			!(conf->flags & LABYRINTH_F_DEBUG) ?
-			(uint64_t)(zn->hi - zn->lo) : 0;
+			(uint64_t)(zn->hi - zn->lo) >> lab->page_shift : 0;
 		lc->meta = zn->meta;
 		lc->map = &zn->map;
-		lc->reserve = lc->span != 0 ? (int32_t)zn->reserve : INT32_MAX;
-		lc->page_mask = lab->page_size - 1;
+		lc->reserve = lc->npages != 0 ? (int32_t)zn->reserve :
+			INT32_MAX;
 		lc->page_shift = (uint8_t)lab->page_shift;
 		lc->head_bits = (uint16_t)lab_meta_head(0, lcore);
 		lc->strict = (conf->flags & LABYRINTH_F_STRICT) != 0;
-		lc->free_size = lc->span != 0 && !lc->strict ? lc->size : 0;
+		lc->free_size = lc->npages != 0 && !lc->strict ? lc->size : 0;
 		/* Release: the slot says the labyrinth is live to the inline
 		 * fast paths (labyrinth_fast_slot(), acquire), so it is stored
 		 * once the slot above and the zones (step 3) are built. */

@@ -154,7 +154,7 @@ struct lab_lcore {
 	uint32_t size;               /**< cache capacity (conf.cache_size) */
 	void **cache;                /**< size entries, in the same memzone */
 	char *base;                  /**< first page byte of the local zone */
-	uint64_t span;               /**< bytes of pages of the local zone; 0
+	uint64_t npages;             /**< pages of the local zone; 0
 				      *   when the fast paths may not serve
 				      *   this lcore (local zone not on its
 				      *   socket, several memzones, or
@@ -162,14 +162,14 @@ struct lab_lcore {
 	uint64_t *meta;              /**< the local zone's owner records */
 	const struct labyrinth_map *map; /**< the local zone's map (budget) */
 	int32_t reserve;             /**< the local zone's min watermark;
-				      *   INT32_MAX when span is 0, so that
-				      *   the inline grab needs no span check */
-	uint32_t page_mask;          /**< page size - 1 */
+				      *   INT32_MAX when npages is 0, so that
+				      *   the inline grab needs no check of it */
+	uint32_t rsvd0_;             /**< unused */
 	uint8_t page_shift;
 	bool strict;                 /**< LABYRINTH_F_STRICT */
 	uint16_t head_bits;          /**< lab_meta_head(0, lcore id) */
 	uint32_t free_size;          /**< size for the inline free: 0 in
-				      *   strict pools and when span is 0 */
+				      *   strict pools and when npages is 0 */
 	/* Second line: the counters (alloc_ok and frees bumped by the
 	 * fast paths, labyrinth_fast.h too). */
 	struct lab_counters cnt __rte_cache_aligned;
@@ -199,11 +199,10 @@ LAB_FAST_SAME(len, len);
 LAB_FAST_SAME(size, size);
 LAB_FAST_SAME(cache, cache);
 LAB_FAST_SAME(base, base);
-LAB_FAST_SAME(span, span);
+LAB_FAST_SAME(npages, npages);
 LAB_FAST_SAME(meta, meta);
 LAB_FAST_SAME(map, avail);
 LAB_FAST_SAME(reserve, reserve);
-LAB_FAST_SAME(page_mask, page_mask);
 LAB_FAST_SAME(page_shift, page_shift);
 LAB_FAST_SAME(strict, strict);
 LAB_FAST_SAME(head_bits, head_bits);
