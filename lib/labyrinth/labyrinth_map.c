@@ -145,19 +145,44 @@ bits_to_idx(uint64_t taken, uint32_t w, uint32_t *idx)
 	return n;
 }
 
-/* The lowest `want` set bits of x (want < popcount(x)). */
+/* Bits 0 .. n-1 (n <= 64). */
+static inline uint64_t
+low_mask(unsigned int n)
+{
+	return n >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << n) - 1;
+}
+
+/*
+ * The lowest `want` set bits of x (0 < want < popcount(x)). A few bits one
+ * by one; more (a mempool dequeue of 32 from a word with more free) by a
+ * binary search for the shortest prefix of x holding `want` of them: six
+ * popcounts instead of `want` rounds.
+ */
 static inline uint64_t
 lowest_bits(uint64_t x, uint32_t want)
 {
+	unsigned int lo = 0, hi = 64;
 	uint64_t mask = 0;
 
-	while (want-- > 0) {
-		uint64_t b = x & -x;
+	if (want <= 8) {
+		while (want-- > 0) {
+			uint64_t b = x & -x;
 
-		mask |= b;
-		x ^= b;
+			mask |= b;
+			x ^= b;
+		}
+		return mask;
 	}
-	return mask;
+	/* Invariant: prefix lo holds fewer than want, prefix hi enough. */
+	while (hi - lo > 1) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if ((uint32_t)__builtin_popcountll(x & low_mask(mid)) >= want)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return x & low_mask(hi);
 }
 
 uint32_t

@@ -408,6 +408,65 @@ test_reserve_upto(void)
 	return 0;
 }
 
+/* The lowest `want` set bits of x, one by one (the reference). */
+static uint64_t
+ref_lowest(uint64_t x, unsigned int want)
+{
+	uint64_t mask = 0;
+
+	while (want-- > 0 && x != 0) {
+		mask |= x & -x;
+		x &= x - 1;
+	}
+	return mask;
+}
+
+/*
+ * labyrinth_map_claim() of part of a word takes the lowest free bits, for
+ * every count from 1 to 63 and many bit patterns (the claim picks them by
+ * a binary search over prefix popcounts above 8).
+ */
+static int
+test_claim_partial(void)
+{
+	struct labyrinth_map m;
+	struct labyrinth_map_word *w;
+	uint64_t x = UINT64_C(0x9e3779b97f4a7c15), want_mask, got_mask;
+	uint32_t idx[64], hint, got, i, k, t, want, have;
+
+	w = aligned_alloc(RTE_CACHE_LINE_SIZE, labyrinth_map_words_size(64));
+	LT_ASSERT(w != NULL, "");
+	for (t = 0; t < 2000; t++) {
+		/* xorshift64: a new pattern each round, some dense */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		uint64_t bits = (t % 3 == 0) ? (x | (x >> 1)) : x;
+
+		have = (uint32_t)__builtin_popcountll(bits);
+		if (have < 2)
+			continue;
+		want = 1 + (uint32_t)(t % (have - 1)); /* 1 .. have - 1 */
+		labyrinth_map_init(&m, w, 64, false);
+		w[0].bits = bits;
+		hint = 0;
+		got = labyrinth_map_claim(&m, &hint, idx, want);
+		LT_ASSERT_EQ(got, want, "pattern %#" PRIx64 " want %u", bits,
+			want);
+		got_mask = 0;
+		for (i = 0; i < got; i++)
+			got_mask |= UINT64_C(1) << idx[i];
+		want_mask = ref_lowest(bits, want);
+		LT_ASSERT_EQ(got_mask, want_mask, "pattern %#" PRIx64
+			" want %u", bits, want);
+		LT_ASSERT_EQ(w[0].bits, bits & ~want_mask, "");
+		for (k = 0; k + 1 < got; k++)
+			LT_ASSERT(idx[k] < idx[k + 1], "indices in order");
+	}
+	free(w);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -421,6 +480,7 @@ main(int argc, char **argv)
 	LT_RUN_SKIPPABLE(test_block_budget, failures, skipped);
 	LT_RUN_SKIPPABLE(test_tokens_low, failures, skipped);
 	LT_RUN(test_reserve_upto, failures);
+	LT_RUN(test_claim_partial, failures);
 
 	rte_eal_cleanup();
 	printf("%d failed, %d skipped\n", failures, skipped);
