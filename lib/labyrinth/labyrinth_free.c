@@ -163,7 +163,7 @@ labyrinth_free_pages(struct labyrinth *lab, void *page, unsigned int order)
 }
 
 /* free_fast() for a cache-less lcore: the bit back, budget as a token. */
-static __rte_noinline int
+static __rte_always_inline int
 free_fast_nocache(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];

@@ -164,7 +164,7 @@ alloc_page_slow(struct labyrinth *lab, unsigned int gfp)
  * The cache-less single-page grab: a token and a free bit at the lcore's
  * hint, the zone above min. NULL when that is not the case.
  */
-static __rte_noinline void *
+static __rte_always_inline void *
 alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
