@@ -906,17 +906,17 @@ def main():
         "In default pools it takes no locked instruction (the `unit_locked` "
         "test counts 0 per pair; the owner record is released with a plain "
         "store, and only `LABYRINTH_F_STRICT` pools pay one CAS per free, "
-        "%s ns here). What is left is instructions%s: per page the pool "
-        "validates the pointer (zone span, alignment), reads and writes the "
-        "page's owner record on both the grab and the free (a second cache "
-        "line per operation, with a load-to-store dependency for the "
-        "generation), checks the zone's budget against the min watermark "
-        "on both sides and bumps two per-lcore counters; rte_mempool's "
-        "cached get and put only move a pointer in and out of the per-lcore "
-        "cache and check nothing. The call is also out of line (rte_mempool "
-        "is inline in the caller). The next steps are an inline fast path "
-        "in an installed header and dropping work the strict mode does not "
-        "need in default pools (docs/perf/README.md)." % (
+        "%s ns here). Both are inline in the caller. What is left is "
+        "instructions%s: per page the pool validates the pointer (one "
+        "rotated-index comparison), writes the page's owner record on the "
+        "grab and reads, checks and writes it on the free (a second cache "
+        "line per operation), checks the zone's budget against the min "
+        "watermark on both sides and bumps one per-lcore counter on each; "
+        "rte_mempool's cached get and put only move a pointer in and out of "
+        "the per-lcore cache and check nothing. Both loops are bound by the "
+        "same chain through the cache's length (a store, then a load of it, "
+        "on each side of the pair), so the extra instructions show only "
+        "where they no longer fit beside it (docs/perf/fast-path.md)." % (
             num(lab_c), num(best_c), cas,
             " (%.0f Ir against %.0f Ir per pair under callgrind)" % (
                 ir_lab, ir_mp) if ir_lab and ir_mp else ""))
@@ -924,19 +924,20 @@ def main():
     limit2 = ring_nc * 0.7 if ring_nc else None
     why("T2", "0.7× ring_mp_mc cache 0 is %s ns here. A cache-less pair "
         "needs two locked read-modify-writes on the atomic map (claim a "
-        "bit, set it back; `unit_locked` counts 2.0 per pair), and the "
-        "strict owner CAS makes three: %s ns at %s ns each for three, "
-        "before any other instruction. %s No map with one bit "
-        "per page meets it without batching (claiming several bits per "
-        "atomic and keeping them, which is a cache: the cached path). The "
-        "measured pair is %s ns; ring_mp_mc's cache-0 pair also pays a CAS "
-        "on the ring head for the get and one for the put, but no owner "
-        "check." % (
-            num(limit2), num(3 * lock) if lock else "≈16", cas,
+        "bit, set it back; `unit_locked` counts 2.0 per pair in default "
+        "pools, 3 in strict ones, whose free CASes the owner record): %s "
+        "ns at %s ns each, before any other instruction. %s No map with "
+        "one bit per page meets it without batching (claiming several bits "
+        "per atomic and keeping them, which is a cache: the cached path). "
+        "The measured pair is %s ns; ring_mp_mc's cache-0 pair also pays a "
+        "CAS on the ring head for the get and one for the put, but checks "
+        "no owner record and no watermark." % (
+            num(limit2), num(2 * lock) if lock else "?", cas,
             ("Even two locked ops (%s ns) exceed the target." %
              num(2 * lock)) if lock and limit2 and 2 * lock > limit2 else
-            ("Two locked ops (%s ns) would leave %s ns for the rest, and "
-             "the pair needs three." % (num(2 * lock), num(limit2 - 2 * lock))
+            ("Two locked ops (%s ns) leave %s ns for the record, the "
+             "tokens and the watermark check." % (
+                 num(2 * lock), num(limit2 - 2 * lock))
              if lock and limit2 else ""),
             num(lab_nc)))
     # T3
@@ -1004,12 +1005,17 @@ def main():
         "every get and put, so the ops differ only on cache refills and "
         "flushes. " + spread(tpo_runs("default", "labyrinth"),
                              tpo_runs("default", "ring_mp_mc")))
-    why("T13", "At --mbcache=0 every mbuf goes through the driver: in "
-        "default pools the labyrinth marks each returned object free with "
-        "a plain store (ops `labyrinth_strict` pays an exchange per object) "
-        "and pays one atomic OR per map word touched and one budget add per "
-        "call (docs/mempool-driver.md); the stack driver takes its spinlock "
-        "once per call. " +
+    why("T13", "At --mbcache=0 every mbuf goes through the driver. A "
+        "return is the object's index from its address (the page table, "
+        "the chunk and a multiplication by the stride's reciprocal) and one "
+        "atomic OR of its map bit, which also rejects a double return (both "
+        "ops names); a dequeue of 32 claims bits with one CAS or exchange "
+        "per map word and writes each object's hold record. The stack "
+        "driver stores or loads pointers under its spinlock, whose two "
+        "locked instructions are cheap on a CPU where a locked CAS costs "
+        "%s ns. A build whose OR was a plain store measured the same ratio "
+        "(docs/perf/fast-path.md): the cost is the translation and the "
+        "per-object dequeue work, not the locked instruction. " % cas +
         spread(tpo_runs("0", "labyrinth"), tpo_runs("0", "stack")))
     w("")
     bulk_c = fmed("pair", "labyrinth bulk 32, cache 256", "ns/page")
