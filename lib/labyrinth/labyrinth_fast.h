@@ -63,9 +63,8 @@ struct labyrinth_fast_lcore {
 				*   no fast path for this lcore */
 	uint64_t *meta;        /**< the local zone's owner records */
 	const int64_t *avail;  /**< the local zone's free-page budget */
-	int32_t reserve;       /**< the local zone's min watermark; INT32_MAX
+	int64_t reserve;       /**< the local zone's min watermark; INT64_MAX
 				*   when npages is 0 (no inline grab then) */
-	uint32_t rsvd0_;       /**< unused */
 	uint8_t page_shift;    /**< log2 of the page size */
 	bool strict;           /**< LABYRINTH_F_STRICT */
 	uint16_t head_bits;    /**< record of a held order-0 page: HEAD,
@@ -251,7 +250,7 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 		return labyrinth_alloc_page_lc(lab, lc, gfp);
 	/* Relaxed: a budget snapshot for the watermark check, which errs
 	 * towards the slow path (see labyrinth_priv.h). An lcore the inline
-	 * grab may not serve (npages 0) has a reserve of INT32_MAX. */
+	 * grab may not serve (npages 0) has a reserve of INT64_MAX. */
 	if (unlikely(__atomic_load_n(lc->avail, __ATOMIC_RELAXED) +
 			(int64_t)len <= lc->reserve))
 		return labyrinth_alloc_page_lc(lab, lc, gfp);

@@ -211,8 +211,8 @@ lcores_init(struct labyrinth *lab, const struct labyrinth_conf *conf,
 			(uint64_t)(zn->hi - zn->lo) >> lab->page_shift : 0;
 		lc->meta = zn->meta;
 		lc->map = &zn->map;
-		lc->reserve = lc->npages != 0 ? (int32_t)zn->reserve :
-			INT32_MAX;
+		lc->reserve = lc->npages != 0 ? (int64_t)zn->reserve :
+			INT64_MAX;
 		lc->page_shift = (uint8_t)lab->page_shift;
 		lc->head_bits = (uint16_t)lab_meta_head(0, lcore);
 		lc->strict = (conf->flags & LABYRINTH_F_STRICT) != 0;

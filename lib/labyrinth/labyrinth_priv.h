@@ -161,10 +161,11 @@ struct lab_lcore {
 				      *   LABYRINTH_F_DEBUG) */
 	uint64_t *meta;              /**< the local zone's owner records */
 	const struct labyrinth_map *map; /**< the local zone's map (budget) */
-	int32_t reserve;             /**< the local zone's min watermark;
-				      *   INT32_MAX when npages is 0, so that
-				      *   the inline grab needs no check of it */
-	uint32_t rsvd0_;             /**< unused */
+	int64_t reserve;             /**< the local zone's min watermark;
+				      *   INT64_MAX when npages is 0, so that
+				      *   the inline grab needs no check of it
+				      *   (a budget plus a cache length never
+				      *   reaches it) */
 	uint8_t page_shift;
 	bool strict;                 /**< LABYRINTH_F_STRICT */
 	uint16_t head_bits;          /**< lab_meta_head(0, lcore id) */
