@@ -79,8 +79,7 @@ struct labyrinth_fast_lcore {
 
 /**
  * The first bytes of a labyrinth handle: its magic, then one lcore slot
- * pointer per EAL lcore (NULL where the lcore has none, and in every slot
- * once the labyrinth is destroyed).
+ * pointer per EAL lcore (NULL where the lcore has none).
  */
 struct labyrinth_fast_head {
 	uint64_t magic;    /**< LABYRINTH_FAST_MAGIC */
@@ -167,14 +166,16 @@ labyrinth_fast_slot(struct labyrinth *lab)
 		(const struct labyrinth_fast_head *)(const void *)lab;
 	unsigned int id = rte_lcore_id();
 
-	if (unlikely(h == NULL || id >= RTE_MAX_LCORE))
+	/* Acquire: pairs with the release store of the magic that ends
+	 * labyrinth_create(): whoever sees it sees the slots built. The
+	 * magic, not the slot alone, says the handle is live: a destroyed
+	 * labyrinth's memory may hold anything once it is reused, and
+	 * labyrinth_destroy() clears the magic first. */
+	if (unlikely(h == NULL || id >= RTE_MAX_LCORE ||
+			__atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) !=
+			LABYRINTH_FAST_MAGIC))
 		return NULL;
-	/* The slot itself says the labyrinth is live: labyrinth_create()
-	 * stores it once the slot and its zone are built, labyrinth_destroy()
-	 * clears it (a NULL sends the caller out of line, where the magic is
-	 * checked). Acquire: pairs with that release store, so the slot's
-	 * fields are visible on weak-memory CPUs too (a plain load on x86). */
-	return __atomic_load_n(&h->lcore[id], __ATOMIC_ACQUIRE);
+	return h->lcore[id];
 }
 
 /**

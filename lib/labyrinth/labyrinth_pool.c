@@ -217,10 +217,7 @@ lcores_init(struct labyrinth *lab, const struct labyrinth_conf *conf,
 		lc->head_bits = (uint16_t)lab_meta_head(0, lcore);
 		lc->strict = (conf->flags & LABYRINTH_F_STRICT) != 0;
 		lc->free_size = lc->npages != 0 && !lc->strict ? lc->size : 0;
-		/* Release: the slot says the labyrinth is live to the inline
-		 * fast paths (labyrinth_fast_slot(), acquire), so it is stored
-		 * once the slot above and the zones (step 3) are built. */
-		lab_store(&lab->lcore[lcore], lc, LAB_RELEASE);
+		lab->lcore[lcore] = lc;
 		cursor += p->lc_sz;
 		slot++;
 	}
@@ -331,11 +328,6 @@ labyrinth_destroy(struct labyrinth *lab)
 	 * Relaxed: it publishes nothing; a call racing with destroy is a
 	 * caller bug that this only makes more likely to be caught. */
 	lab_store(&lab->magic, 0, LAB_RELAXED);
-	/* The inline fast paths check the slot, not the magic: clear them
-	 * all, so that a stale handle goes out of line and fails there.
-	 * Relaxed, as the magic above. */
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		lab_store(&lab->lcore[i], NULL, LAB_RELAXED);
 	zones_free(lab, name);
 	lab_mz_free_by_name(name, -1, NULL);
 	return 0;
