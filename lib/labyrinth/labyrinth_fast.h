@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /** Internal: Magic of a live labyrinth (the handle's first word). */
-#define LABYRINTH_FAST_MAGIC UINT64_C(0x4c61627972696e74) /* "Labyrint" */
+#define LABYRINTH_FAST_MAGIC UINT32_C(0x4c616279) /* "Laby" */
 
 /** Internal: Owner record: state HEAD and order 0 in the low byte. */
 #define LABYRINTH_FAST_REC_HEAD0 UINT64_C(1)
@@ -82,7 +82,9 @@ struct labyrinth_fast_lcore {
  * pointer per EAL lcore (NULL where the lcore has none).
  */
 struct labyrinth_fast_head {
-	uint64_t magic;    /**< LABYRINTH_FAST_MAGIC */
+	uint32_t magic;    /**< LABYRINTH_FAST_MAGIC (32 bits: one compare
+			    *   with an immediate inline) */
+	uint32_t rsvd0_;   /**< unused */
 	/** The lcore slots, by lcore id. */
 	struct labyrinth_fast_lcore *lcore[RTE_MAX_LCORE];
 };

@@ -37,7 +37,8 @@ extern int labyrinth_logtype;
 	rte_log(RTE_LOG_ ## level, labyrinth_logtype, \
 		"labyrinth: %s(): " fmt "\n", __func__, ##__VA_ARGS__)
 
-#define LABYRINTH_MAGIC UINT64_C(0x4c61627972696e74) /* "Labyrint" */
+/* 32 bits, so that the inline fast paths compare it with an immediate. */
+#define LABYRINTH_MAGIC UINT32_C(0x4c616279) /* "Laby" */
 
 /** Memzone segments one zone may be split into. */
 #define LAB_MAX_SEGS 64
@@ -215,7 +216,8 @@ _Static_assert(offsetof(struct labyrinth_map, avail) == 0,
 
 /** A labyrinth. The first memzone holds this struct and the lcore state. */
 struct labyrinth {
-	uint64_t magic;
+	uint32_t magic;
+	uint32_t rsvd0_;             /**< unused: the slots stay 8-aligned */
 	/** Per-lcore state, NULL for lcores not enabled at creation. Right
 	 * after the magic: labyrinth_fast.h reads both. */
 	struct lab_lcore *lcore[RTE_MAX_LCORE];
