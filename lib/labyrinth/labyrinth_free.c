@@ -4,7 +4,8 @@
 
 /*
  * The free paths: validate the pointer, release the page's owner record
- * (a plain store in default pools, one single-shot CAS in strict pools),
+ * (a plain store in default pools, one single-shot CAS in strict pools
+ * and, in every pool, for blocks of whole map words),
  * then keep the page in the freeing lcore's cache or give it back to its
  * zone's map. See labyrinth_grab.c for where a page can be.
  */
@@ -162,13 +163,13 @@ labyrinth_free_pages(struct labyrinth *lab, void *page, unsigned int order)
 	return ret;
 }
 
-/* free_fast() for a cache-less lcore: the bit back, budget as a token. */
+/* free_fast() for a cache-less lcore: the bit back, budget as a token; pg is
+ * free_fast()'s rotated page index of page. */
 static __rte_always_inline int
-free_fast_nocache(struct labyrinth *lab, struct lab_lcore *lc, void *page)
+free_fast_nocache(struct labyrinth *lab, struct lab_lcore *lc, void *page,
+		uint64_t pg)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
-	uint64_t pg = labyrinth_fast_page_index(
-			(uintptr_t)page - (uintptr_t)lc->base, lc->page_shift);
 	uint32_t idx;
 	int ret;
 
@@ -202,7 +203,7 @@ free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 	int ret;
 
 	if (unlikely(pg >= lc->npages || len >= lc->size))
-		return lc->size == 0 ? free_fast_nocache(lab, lc, page) : 0;
+		return lc->size == 0 ? free_fast_nocache(lab, lc, page, pg) : 0;
 	ret = release_record(lc->strict, lc->meta, (uint32_t)pg, 0);
 	if (unlikely(ret != 0))
 		return ret;

@@ -39,10 +39,13 @@ extern int labyrinth_mempool_logtype;
 const struct labyrinth_mempool_hdr *
 lmp_shared_hdr(const struct rte_mempool *mp);
 
+/** lmp_mark_cached()'s mark of an object in some lcore's mempool cache. */
+#define LMP_IN_CACHE 1
+
 /**
  * Mark the objects sitting in the rte_mempool lcore caches of mp
- * (cached[idx] = 1, cached has h->nb_objs bytes) and note each cache's
- * length in hs->owner[].cache_len and hs->cache_len
+ * (cached[idx] = LMP_IN_CACHE, cached has h->nb_objs bytes) and note each
+ * cache's length in hs->owner[].cache_len and hs->cache_len
  * (mempool_labyrinth_holders.c).
  */
 void lmp_mark_cached(const struct rte_mempool *mp,

@@ -53,7 +53,7 @@ lmp_mark_cached(const struct rte_mempool *mp,
 
 			if (labyrinth_mempool_obj_index(h, obj, &idx) &&
 					idx < h->nb_objs)
-				cached[idx] = 1;
+				cached[idx] = LMP_IN_CACHE;
 		}
 	}
 }
@@ -63,7 +63,7 @@ labyrinth_mempool_holders_get(const struct rte_mempool *mp,
 		uint64_t min_age_us, struct labyrinth_holders *holders)
 {
 	const struct labyrinth_mempool_hdr *h;
-	uint64_t hz = rte_get_tsc_hz(), unit_ns, rec, age, bits = 0;
+	uint64_t hz = rte_get_tsc_hz(), unit_ns, rec, age;
 	uint32_t i, n, now, diff;
 	unsigned int owner;
 	uint8_t *cached;
@@ -87,22 +87,9 @@ labyrinth_mempool_holders_get(const struct rte_mempool *mp,
 	unit_ns = hz != 0 ? ((UINT64_C(1) << LABYRINTH_MEMPOOL_STAMP_SHIFT) *
 		UINT64_C(1000000000)) / hz : 0;
 	for (i = 0; i < n; i++) {
-		/* Held: bit clear in the map and a real hold record (not a
-		 * claim-chain link, not never-dequeued). Relaxed snapshots,
-		 * one load per map word (see the hold records' comment in
-		 * mempool_labyrinth_priv.h): an object returned or claimed
-		 * while we read may be counted on either side, once; one
-		 * claimed by a dequeue that has not yet written its record
-		 * counts as its previous holder's, so the summary errs
-		 * towards "held" by the objects of the dequeues in flight. */
-		if (i % LABYRINTH_MAP_WORD_BITS == 0)
-			bits = lab_load(&h->map.words[i /
-				LABYRINTH_MAP_WORD_BITS].bits, LAB_RELAXED);
-		if ((bits >> (i % LABYRINTH_MAP_WORD_BITS)) & 1)
-			continue;
-		/* Relaxed: as above. */
-		rec = lab_load(&h->hold[i], LAB_RELAXED);
-		if (!labyrinth_mempool_hold_is_rec(rec))
+		/* A snapshot: an object returned or claimed while we read
+		 * may be counted on either side, once (labyrinth_mempool_held_rec()). */
+		if (!labyrinth_mempool_held_rec(h, i, &rec))
 			continue;
 		owner = labyrinth_mempool_hold_owner(rec);
 		if (owner > LABYRINTH_OWNER_NON_EAL)

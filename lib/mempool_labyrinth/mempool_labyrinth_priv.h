@@ -295,6 +295,27 @@ labyrinth_mempool_ops_mode(const char *name)
 }
 
 /**
+ * The hold record of object i if it looks held, else false: its map bit
+ * clear and a real record (not a claim-chain link, not never-dequeued).
+ * Relaxed loads, a snapshot: between a dequeue's claim of an object and its
+ * store of the new record, the record is still the previous holder's, so
+ * the answer errs towards "held by the previous holder" for the objects of
+ * the dequeues in flight (see the hold records above).
+ * The holder summary and the reclaim decide "held" with this one test.
+ */
+static inline bool
+labyrinth_mempool_held_rec(const struct labyrinth_mempool_hdr *h, uint32_t i,
+		uint64_t *rec)
+{
+	/* labyrinth_map_test() loads the word relaxed. */
+	if (labyrinth_map_test(&h->map, i))
+		return false;
+	/* Relaxed: a snapshot, see above. */
+	*rec = lab_load(&h->hold[i], LAB_RELAXED);
+	return labyrinth_mempool_hold_is_rec(*rec);
+}
+
+/**
  * Index of an object of the pool, from its address alone, in O(1): the
  * page table gives the lowest chunk with an object start in the object's
  * granule; the object lies in it or in one of the next ones of that

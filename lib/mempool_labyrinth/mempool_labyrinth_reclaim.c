@@ -27,32 +27,23 @@
 /* Objects of mp in a batch, returned through the pool's ops. */
 #define RECLAIM_BATCH 64u
 
-/* cached[] values: in some lcore's rte_mempool cache; a candidate of the
- * first pass (see labyrinth_mempool_reclaim_lcore()). */
-#define IN_CACHE 1
-#define CANDIDATE 2
+/* cached[] value of a candidate of the first pass (see
+ * labyrinth_mempool_reclaim_lcore()); lmp_mark_cached() marks the objects
+ * in the lcore caches LMP_IN_CACHE. */
+#define CANDIDATE (LMP_IN_CACHE + 1)
 
 /* Time between the two passes: orders of magnitude above a dequeue's own
  * time from its claim to its hold records' stores. */
 #define RECHECK_US 1000u
 
-/*
- * Whether object i looks held by lcore_id: its map bit clear and a real
- * hold record (not a claim-chain link, not never-dequeued) naming it.
- * Relaxed loads: a snapshot, see the caller.
- */
+/* Whether object i looks held by lcore_id (a snapshot, see the caller). */
 static bool
 held_by(const struct labyrinth_mempool_hdr *h, uint32_t i,
 		unsigned int lcore_id)
 {
 	uint64_t rec;
 
-	/* labyrinth_map_test() loads the word relaxed. */
-	if (labyrinth_map_test(&h->map, i))
-		return false;
-	/* Relaxed: a snapshot, see the caller. */
-	rec = lab_load(&h->hold[i], LAB_RELAXED);
-	return labyrinth_mempool_hold_is_rec(rec) &&
+	return labyrinth_mempool_held_rec(h, i, &rec) &&
 		labyrinth_mempool_hold_owner(rec) == lcore_id;
 }
 
@@ -86,7 +77,7 @@ labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp, unsigned int lcore_id)
 	/* Objects in any lcore's rte_mempool cache are not held: the live
 	 * lcores' stay where they are, the dead one's go back below. */
 	memset(&hs, 0, sizeof(hs));
-	lmp_mark_cached(mp, h, cached, &hs); /* IN_CACHE */
+	lmp_mark_cached(mp, h, cached, &hs);
 	if (mp->cache_size != 0 && mp->local_cache != NULL) {
 		struct rte_mempool_cache *c = &mp->local_cache[lcore_id];
 
@@ -115,7 +106,7 @@ labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp, unsigned int lcore_id)
 	 * our enqueue, as with the state byte before layout version 5).
 	 */
 	for (i = 0; i < n; i++) {
-		if (cached[i] != IN_CACHE && held_by(h, i, lcore_id)) {
+		if (cached[i] != LMP_IN_CACHE && held_by(h, i, lcore_id)) {
 			cached[i] = CANDIDATE;
 			cand++;
 		}

@@ -159,9 +159,6 @@ test_nocache(void)
  * OR each: an order-9 pair is 11 locked operations (it was 18 in default
  * pools, 19 in strict ones).
  */
-/* Blocks above this order are whole map words. */
-#define WORD_ORDER __builtin_ctz(LABYRINTH_MAP_WORD_BITS)
-
 static int
 block_pairs(uint32_t flags, const char *name)
 {
@@ -173,10 +170,10 @@ block_pairs(uint32_t flags, const char *name)
 
 	LT_ASSERT(lab != NULL, "");
 	for (order = 6; order <= LABYRINTH_MAX_ORDER; order++) {
-		unsigned int words = order > WORD_ORDER ?
-			1u << (order - WORD_ORDER) : 1;
-		bool cas = strict || order > WORD_ORDER;
-		bool or = order <= WORD_ORDER;
+		unsigned int words = order > LABYRINTH_MAP_WORD_ORDER ?
+			1u << (order - LABYRINTH_MAP_WORD_ORDER) : 1;
+		bool cas = strict || order > LABYRINTH_MAP_WORD_ORDER;
+		bool or = order <= LABYRINTH_MAP_WORD_ORDER;
 
 		want = 1 + words + (cas ? 1 : 0) + (or ? 1 : 0) + 1;
 		c0 = lab_rmw_count;
