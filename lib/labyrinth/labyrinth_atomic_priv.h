@@ -17,9 +17,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_atomic.h>
+
 #define LAB_RELAXED __ATOMIC_RELAXED
 #define LAB_ACQUIRE __ATOMIC_ACQUIRE
 #define LAB_RELEASE __ATOMIC_RELEASE
+#define LAB_SEQ_CST __ATOMIC_SEQ_CST
 
 /*
  * LAB_COUNT_RMW (a test-only build, tests/unit/test_locked.c): every
@@ -34,12 +37,32 @@ extern _Thread_local uint64_t lab_rmw_count;
 #define LAB_RMW(expr) (expr)
 #endif
 
+/*
+ * LAB_RACE_WIDEN (a test-only build, tests/unit/test_map.c): race points
+ * inside the map's multi-step protocols yield the CPU now and then, so
+ * that a racing test meets the windows a preemption would open only
+ * rarely. Nothing in a normal build.
+ */
+#ifdef LAB_RACE_WIDEN
+void lab_race_point(void);
+#define LAB_RACE_POINT() lab_race_point()
+#else
+#define LAB_RACE_POINT() do { } while (0)
+#endif
+
 #define lab_load(p, mo) __atomic_load_n((p), (mo))
 #define lab_store(p, v, mo) __atomic_store_n((p), (v), (mo))
 #define lab_xchg(p, v, mo) LAB_RMW(__atomic_exchange_n((p), (v), (mo)))
 #define lab_fetch_add(p, v, mo) LAB_RMW(__atomic_fetch_add((p), (v), (mo)))
 #define lab_fetch_sub(p, v, mo) LAB_RMW(__atomic_fetch_sub((p), (v), (mo)))
 #define lab_fetch_or(p, v, mo) LAB_RMW(__atomic_fetch_or((p), (v), (mo)))
+/*
+ * A full fence: rte_atomic_thread_fence(), which on x86 is one locked add
+ * to the stack (cheaper there than mfence) and __atomic_thread_fence()
+ * elsewhere. Counted as a locked instruction.
+ */
+#define lab_fence_seq_cst() \
+	LAB_RMW(rte_atomic_thread_fence(__ATOMIC_SEQ_CST))
 /* Strong CAS; *expected is updated with the current value on failure. */
 #define lab_cas(p, expected, desired, mo_ok, mo_fail) \
 	LAB_RMW(__atomic_compare_exchange_n((p), (expected), (desired), \

@@ -20,6 +20,26 @@
  *   alone is not enough there: it orders each side's own operations, not
  *   what another observer sees. Undoing an overdraw only returns budget
  *   this thread took a moment ago and publishes nothing: relaxed.
+ * - Huge blocks (order LABYRINTH_MAP_HUGE_ORDER, a group of words) are held
+ *   by a flag in each of their words, not by their bits, which stay set:
+ *   O(1) locked instructions for 512 pages, where claiming the eight
+ *   words would take eight. Claimers of bits and the huge claimer meet
+ *   Dekker-style. A claimer takes bits with a SEQ_CST exchange or CAS,
+ *   then reads the word's flag (SEQ_CST load) and gives the bits back if
+ *   it is set. The huge claimer wins the group's first flag (SEQ_CST CAS:
+ *   it arbitrates huge claimers), stores the other flags, issues a SEQ_CST
+ *   fence, then reads the words (SEQ_CST loads) and keeps the group only
+ *   if every word is still full. With the fence between the flag stores
+ *   and the word loads, and the claimer's RMW and flag load both SEQ_CST,
+ *   at least one side sees the other (C11's total order S over SEQ_CST
+ *   operations and fences), on weak-memory CPUs too: either the huge
+ *   claimer finds a bit missing and backs off, or the claimer finds the
+ *   flag and gives its bits back. On x86 the SEQ_CST RMW costs what the
+ *   acquire one did and the SEQ_CST load is a plain load; only the huge
+ *   claimer pays the fence. The put clears the flags with RELEASE stores
+ *   (the first word's last): a later claimer's flag load (SEQ_CST, so
+ *   acquire) or huge CAS reads them, so the holder's writes happen-before
+ *   its use of the pages.
  */
 
 #include <errno.h>
@@ -36,6 +56,20 @@
 _Thread_local uint64_t lab_rmw_count;
 #endif
 
+#ifdef LAB_RACE_WIDEN
+#include <sched.h>
+
+/* Yield at one race point in three (a thread-local count). */
+void
+lab_race_point(void)
+{
+	static _Thread_local unsigned int n;
+
+	if (++n % 3 == 0)
+		sched_yield();
+}
+#endif
+
 /* Bits at multiples of 2^k within a word, for k = 0..6. */
 static const uint64_t order_align_mask[7] = {
 	UINT64_C(0xffffffffffffffff),
@@ -46,6 +80,29 @@ static const uint64_t order_align_mask[7] = {
 	UINT64_C(0x0000000100000001),
 	UINT64_C(0x0000000000000001),
 };
+
+/*
+ * After a claimer's SEQ_CST exchange or CAS took bits of word mw: whether
+ * mw's group is held huge (then the caller gives the bits back). SEQ_CST
+ * load: the claimer's half of the Dekker pairing with take_huge() (see
+ * the file comment); it also acquires the huge holder's release clear.
+ */
+static inline bool
+taken_huge(const struct labyrinth_map_word *mw)
+{
+	LAB_RACE_POINT();
+	return lab_load(&mw->huge, LAB_SEQ_CST) != 0;
+}
+
+/* Relaxed peek of a word's huge flag: a hint to skip the word, no more. */
+static inline bool
+peek_huge(const struct labyrinth_map_word *mw)
+{
+	bool held = lab_load(&mw->huge, LAB_RELAXED) != 0;
+
+	LAB_RACE_POINT();
+	return held;
+}
 
 size_t
 labyrinth_map_words_size(uint32_t nb_bits)
@@ -194,21 +251,31 @@ labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx,
 	if (w >= m->nb_words)
 		w = 0;
 	for (steps = 0; got < n && steps < max_steps; steps++) {
-		uint64_t *word = &m->words[w].bits;
+		struct labyrinth_map_word *mw = &m->words[w];
+		uint64_t *word = &mw->bits;
 		/* Relaxed peek: the claim below is what acquires. */
 		uint64_t bits = lab_load(word, LAB_RELAXED);
 		uint32_t want = n - got, have;
 		uint64_t taken;
 
-		if (bits == 0) {
+		if (bits == 0 || peek_huge(mw)) {
 			w = (w + 1 == m->nb_words) ? 0 : w + 1;
 			continue;
 		}
 		have = (uint32_t)__builtin_popcountll(bits);
 		if (have <= want) {
-			/* Take every free bit of the word in one atomic. Acquire:
-			 * pairs with the release put of whoever freed them. */
-			taken = lab_xchg(word, 0, LAB_ACQUIRE);
+			/* Take every free bit of the word in one atomic. Acquire
+			 * (in SEQ_CST): pairs with the release put of whoever
+			 * freed them; SEQ_CST for the huge flag check below. */
+			taken = lab_xchg(word, 0, LAB_SEQ_CST);
+			if (unlikely(taken_huge(mw))) {
+				/* The group is held huge: its bits are not
+				 * ours. Release: as any put. */
+				if (taken != 0)
+					lab_fetch_or(word, taken, LAB_RELEASE);
+				w = (w + 1 == m->nb_words) ? 0 : w + 1;
+				continue;
+			}
 			if (unlikely((uint32_t)__builtin_popcountll(taken) > want)) {
 				/* More were freed since the peek: give back the
 				 * surplus. Release: pairs with the next claimer's
@@ -221,12 +288,19 @@ labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx,
 		} else {
 			uint64_t mask = lowest_bits(bits, want);
 
-			/* Clear just the bits we want. Acquire on success pairs
-			 * with the puts; relaxed on failure: nothing was taken,
-			 * we retry on the fresh value (lock-free). */
-			if (!lab_cas(word, &bits, bits & ~mask, LAB_ACQUIRE,
+			/* Clear just the bits we want. Acquire (in SEQ_CST) on
+			 * success pairs with the puts, SEQ_CST for the huge
+			 * check; relaxed on failure: nothing was taken, we retry
+			 * on the fresh value (lock-free). */
+			if (!lab_cas(word, &bits, bits & ~mask, LAB_SEQ_CST,
 					LAB_RELAXED))
 				continue; /* counts as a step: bounded */
+			if (unlikely(taken_huge(mw))) {
+				/* Release: as any put. */
+				lab_fetch_or(word, mask, LAB_RELEASE);
+				w = (w + 1 == m->nb_words) ? 0 : w + 1;
+				continue;
+			}
 			taken = mask;
 		}
 		got += bits_to_idx(taken, w, idx + got);
@@ -346,6 +420,62 @@ block_starts(uint64_t bits, unsigned int order)
 	return run & order_align_mask[order];
 }
 
+/*
+ * Take a huge block: the group of LABYRINTH_MAP_HUGE_WORDS words from gw,
+ * whose bits looked all set, by its flags (see the file comment); budget held
+ * by the caller. Returns true if the group is ours.
+ */
+static bool
+take_huge(struct labyrinth_map_word *gw)
+{
+	uint64_t zero = 0;
+	unsigned int k;
+
+	/* Arbitrates huge claimers of the group. SEQ_CST: acquire pairs with
+	 * the release clear of the last holder's put (its page writes
+	 * happen-before ours); failure relaxed: nothing taken. */
+	if (!lab_cas(&gw[0].huge, &zero, 1, LAB_SEQ_CST, LAB_RELAXED))
+		return false;
+	for (k = 1; k < LABYRINTH_MAP_HUGE_WORDS; k++)
+		/* Relaxed: the fence below orders these stores before the
+		 * word loads; only we write these flags while gw[0]'s is ours
+		 * (the last holder cleared them before its release of it). */
+		lab_store(&gw[k].huge, 1, LAB_RELAXED);
+	LAB_RACE_POINT();
+	/* The huge claimer's half of the Dekker pairing: every flag store
+	 * above is ordered before every word load below. */
+	lab_fence_seq_cst();
+	LAB_RACE_POINT();
+	for (k = 0; k < LABYRINTH_MAP_HUGE_WORDS; k++)
+		/* SEQ_CST: ordered after the fence against claimers' SEQ_CST
+		 * RMWs (see the file comment). */
+		if (lab_load(&gw[k].bits, LAB_SEQ_CST) != ~UINT64_C(0))
+			break;
+	if (likely(k == LABYRINTH_MAP_HUGE_WORDS))
+		return true;
+	/* A claimer got there first: back off. Relaxed: we wrote nothing to
+	 * the pages; the release store of the first flag orders these
+	 * clears before the next huge claimer's CAS of it. */
+	for (k = 1; k < LABYRINTH_MAP_HUGE_WORDS; k++)
+		lab_store(&gw[k].huge, 0, LAB_RELAXED);
+	/* Release: see above. */
+	lab_store(&gw[0].huge, 0, LAB_RELEASE);
+	return false;
+}
+
+/* Relaxed peeks: whether words [w, w + nw) look free for a block. */
+static inline bool
+peek_words_free(const struct labyrinth_map *m, uint32_t w, uint32_t nw)
+{
+	uint32_t k;
+
+	for (k = 0; k < nw; k++)
+		if (lab_load(&m->words[w + k].bits, LAB_RELAXED) !=
+				~UINT64_C(0) || peek_huge(&m->words[w + k]))
+			return false;
+	return true;
+}
+
 int64_t
 labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
 		unsigned int order, int64_t floor)
@@ -360,10 +490,11 @@ labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
 		w = *hint < m->nb_words ? *hint : 0;
 		max_steps = 2 * m->nb_words + 8;
 		for (steps = 0; steps < max_steps; steps++) {
-			uint64_t *word = &m->words[w].bits;
+			struct labyrinth_map_word *mw = &m->words[w];
 			/* Relaxed peek; the CAS acquires. */
-			uint64_t bits = lab_load(word, LAB_RELAXED);
-			uint64_t starts = block_starts(bits, order);
+			uint64_t bits = lab_load(&mw->bits, LAB_RELAXED);
+			uint64_t starts = peek_huge(mw) ? 0 :
+				block_starts(bits, order);
 			uint64_t mask;
 
 			if (starts == 0) {
@@ -375,14 +506,21 @@ labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
 			if (labyrinth_map_reserve(m, n, floor) != 0)
 				return -1;
 			mask = len_mask << __builtin_ctzll(starts);
-			/* One CAS claims the block. Acquire pairs with the puts
-			 * that freed its bits; relaxed failure: the budget goes
-			 * back at once and we retry (bounded by max_steps). */
-			if (lab_cas(word, &bits, bits & ~mask, LAB_ACQUIRE,
+			/* One CAS claims the block. Acquire (in SEQ_CST) pairs
+			 * with the puts that freed its bits, SEQ_CST for the
+			 * huge check; relaxed failure: the budget goes back at
+			 * once and we retry (bounded by max_steps). */
+			if (lab_cas(&mw->bits, &bits, bits & ~mask, LAB_SEQ_CST,
 					LAB_RELAXED)) {
-				*hint = w;
-				return (int64_t)w * LABYRINTH_MAP_WORD_BITS +
-					__builtin_ctzll(starts);
+				if (likely(!taken_huge(mw))) {
+					*hint = w;
+					return (int64_t)w *
+						LABYRINTH_MAP_WORD_BITS +
+						__builtin_ctzll(starts);
+				}
+				/* Held huge: not ours. Release: as any put. */
+				lab_fetch_or(&mw->bits, mask, LAB_RELEASE);
+				w = (w + 1 == m->nb_words) ? 0 : w + 1;
 			}
 			labyrinth_map_unreserve(m, n);
 		}
@@ -396,28 +534,37 @@ labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
 		return -1;
 	g = (*hint / nw) % nb_groups;
 	for (steps = 0; steps < 2 * nb_groups; steps++) {
-		bool ok = true;
-
-		for (k = 0; k < nw; k++) {
-			/* Relaxed peek before trying. */
-			if (lab_load(&m->words[g * nw + k].bits, LAB_RELAXED) !=
-					~UINT64_C(0)) {
-				ok = false;
-				break;
-			}
-		}
-		if (ok) {
+		if (peek_words_free(m, g * nw, nw)) {
 			/* As above: budget only for a block we saw. */
 			if (labyrinth_map_reserve(m, n, floor) != 0)
 				return -1;
+			if (order == LABYRINTH_MAP_HUGE_ORDER) {
+				if (take_huge(&m->words[g * nw])) {
+					*hint = g * nw;
+					return (int64_t)g * nw *
+						LABYRINTH_MAP_WORD_BITS;
+				}
+				labyrinth_map_unreserve(m, n);
+				g = (g + 1 == nb_groups) ? 0 : g + 1;
+				continue;
+			}
 			for (k = 0; k < nw; k++) {
+				struct labyrinth_map_word *mw =
+					&m->words[g * nw + k];
 				uint64_t full = ~UINT64_C(0);
 
-				/* Claim the whole word. Acquire pairs with the
-				 * puts; relaxed failure: we roll back below. */
-				if (!lab_cas(&m->words[g * nw + k].bits, &full, 0,
-						LAB_ACQUIRE, LAB_RELAXED))
+				/* Claim the whole word. Acquire (in SEQ_CST)
+				 * pairs with the puts, SEQ_CST for the huge
+				 * check; relaxed failure: we roll back below. */
+				if (!lab_cas(&mw->bits, &full, 0, LAB_SEQ_CST,
+						LAB_RELAXED))
 					break;
+				if (unlikely(taken_huge(mw))) {
+					/* Release: as any put. */
+					lab_fetch_or(&mw->bits, ~UINT64_C(0),
+						LAB_RELEASE);
+					break;
+				}
 			}
 			if (k == nw) {
 				*hint = g * nw;
@@ -464,6 +611,22 @@ labyrinth_map_put_block(struct labyrinth_map *m, uint32_t first,
 	 * a corrupted map) takes the atomic OR, which counts it exactly.
 	 */
 	w = first / LABYRINTH_MAP_WORD_BITS;
+	if (order == LABYRINTH_MAP_HUGE_ORDER) {
+		/* Relaxed: our own flag; a group whose first flag is clear is
+		 * not held (a bug, or a corrupted map): nothing to set. */
+		if (unlikely(lab_load(&m->words[w].huge, LAB_RELAXED) == 0))
+			return 0;
+		/* Release: the holder's writes to the pages happen-before the
+		 * claimer that reads a cleared flag (taken_huge()). The first
+		 * word's flag last: while it is set no huge claimer can take
+		 * the group and store the others. */
+		for (k = 1; k < LABYRINTH_MAP_HUGE_WORDS; k++)
+			lab_store(&m->words[w + k].huge, 0, LAB_RELEASE);
+		/* Release: as above, and pairs with the next huge claimer's
+		 * CAS of it. */
+		lab_store(&m->words[w].huge, 0, LAB_RELEASE);
+		return UINT32_C(1) << order;
+	}
 	for (k = 0; k < (1u << (order - 6)); k++) {
 		uint64_t *word = &m->words[w + k].bits;
 
@@ -491,9 +654,11 @@ labyrinth_map_count_bits(const struct labyrinth_map *m)
 	uint32_t w, n = 0;
 
 	for (w = 0; w < m->nb_words; w++)
-		/* Relaxed: a statistic; exact only when quiet, as documented. */
-		n += (uint32_t)__builtin_popcountll(
-			lab_load(&m->words[w].bits, LAB_RELAXED));
+		/* Relaxed: a statistic; exact only when quiet, as documented.
+		 * A word of a huge block holds no free bit. */
+		if (!peek_huge(&m->words[w]))
+			n += (uint32_t)__builtin_popcountll(
+				lab_load(&m->words[w].bits, LAB_RELAXED));
 	return n;
 }
 
@@ -502,7 +667,10 @@ labyrinth_map_test(const struct labyrinth_map *m, uint32_t i)
 {
 	if (i >= m->nb_bits)
 		return false;
-	/* Relaxed: a snapshot for audits and owner queries. */
+	/* Relaxed: a snapshot for audits and owner queries. A word of a huge
+	 * block holds no free bit. */
+	if (peek_huge(&m->words[i / LABYRINTH_MAP_WORD_BITS]))
+		return false;
 	return (lab_load(&m->words[i / LABYRINTH_MAP_WORD_BITS].bits,
 			LAB_RELAXED) >> (i % LABYRINTH_MAP_WORD_BITS)) & 1;
 }

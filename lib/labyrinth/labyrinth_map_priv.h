@@ -44,9 +44,24 @@ extern "C" {
 /** log2 of LABYRINTH_MAP_WORD_BITS: blocks above this order are whole words. */
 #define LABYRINTH_MAP_WORD_ORDER 6
 
+/** Blocks of this order are held by the huge flag, not by their bits. */
+#define LABYRINTH_MAP_HUGE_ORDER 9
+/** Words of a huge block (a group). */
+#define LABYRINTH_MAP_HUGE_WORDS \
+	(1u << (LABYRINTH_MAP_HUGE_ORDER - LABYRINTH_MAP_WORD_ORDER))
+
 /** One map word, alone on its cache line. */
 struct labyrinth_map_word {
-	uint64_t bits; /**< 1 = free in the map */
+	uint64_t bits; /**< 1 = free in the map (unless huge is set) */
+	/**
+	 * Non-zero while the aligned group of LABYRINTH_MAP_HUGE_WORDS words
+	 * this word belongs to is held whole, as one block of order
+	 * LABYRINTH_MAP_HUGE_ORDER (LLFree's "huge" flag). The group's bits
+	 * then stay set and mean nothing: every claimer that takes bits of a
+	 * word checks its flag afterwards and gives them back if it is set.
+	 * Set by labyrinth_map_take_block(), cleared by _put_block().
+	 */
+	uint64_t huge;
 } __rte_cache_aligned;
 
 _Static_assert(sizeof(struct labyrinth_map_word) == RTE_CACHE_LINE_SIZE,
@@ -139,8 +154,10 @@ uint32_t labyrinth_map_put(struct labyrinth_map *m, const uint32_t *idx,
  * (leaving at least floor behind), then it is claimed; a failed claim gives
  * the budget back at once and the search goes on. So a failing search
  * holds no budget while it scans. Orders up to 6 use one CAS on one word;
- * larger orders claim 2^(order-6) whole words and roll back on contention.
- * Lock-free and bounded (two passes over the map).
+ * orders 7 and 8 claim 2^(order-6) whole words and roll back on
+ * contention; order LABYRINTH_MAP_HUGE_ORDER sets the group's huge flags
+ * (one CAS and one fence, whatever the group's size) and leaves its bits
+ * set. Lock-free and bounded (two passes over the map).
  *
  * @return first index, or -1 (no such block free, or no budget above floor).
  */
@@ -150,7 +167,8 @@ int64_t labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
 /**
  * Set the bits of a block taken with labyrinth_map_take_block() (budget is
  * not touched). Orders up to 6: one atomic OR. Larger orders (whole words):
- * a plain release store of each word, no locked instruction, so the caller
+ * a plain release store of each word (order LABYRINTH_MAP_HUGE_ORDER: of
+ * each word's huge flag), no locked instruction, so the caller
  * must have made this put the block's only one (a single-shot CAS on the
  * block's owner record): two puts of one such block racing each other
  * would both count the whole block.
@@ -187,12 +205,26 @@ labyrinth_map_claim_at(struct labyrinth_map *m, uint32_t w, uint32_t *idx)
 		return 0;
 	/* Relaxed peek; the CAS acquires. */
 	bits = lab_load(&m->words[w].bits, LAB_RELAXED);
-	/* Acquire on success pairs with the release put that freed the bit
-	 * (the item's previous contents are visible to us); relaxed on
-	 * failure: nothing was taken. */
-	if (bits == 0 || !lab_cas(&m->words[w].bits, &bits, bits & (bits - 1),
-			LAB_ACQUIRE, LAB_RELAXED))
+	/* Relaxed peek of the huge flag (see below): skips a held group's
+	 * words without two wasted locked instructions. */
+	if (lab_load(&m->words[w].huge, LAB_RELAXED) != 0)
 		return 0;
+	LAB_RACE_POINT();
+	/* Acquire (in SEQ_CST) on success pairs with the release put that
+	 * freed the bit (the item's previous contents are visible to us);
+	 * SEQ_CST for the huge check (labyrinth_map.c); relaxed on failure:
+	 * nothing was taken. */
+	if (bits == 0 || !lab_cas(&m->words[w].bits, &bits, bits & (bits - 1),
+			LAB_SEQ_CST, LAB_RELAXED))
+		return 0;
+	LAB_RACE_POINT();
+	/* SEQ_CST: the claimer's half of the huge flag's Dekker pairing
+	 * (labyrinth_map.c); a word of a group held huge is not ours. */
+	if (unlikely(lab_load(&m->words[w].huge, LAB_SEQ_CST) != 0)) {
+		/* Release: as any put. */
+		lab_fetch_or(&m->words[w].bits, bits & -bits, LAB_RELEASE);
+		return 0;
+	}
 	*idx = w * LABYRINTH_MAP_WORD_BITS + (uint32_t)__builtin_ctzll(bits);
 	return 1;
 }
