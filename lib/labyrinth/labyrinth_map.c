@@ -6,7 +6,8 @@
  * The atomic page map (see labyrinth_map_priv.h for the budget invariant).
  *
  * Memory orders, once for the whole file:
- * - A claim (exchange or CAS that clears bits) is ACQUIRE: it pairs with the
+ * - A claim (exchange or CAS that clears bits) acquires (it is SEQ_CST, for
+ *   the huge flag below, which includes ACQUIRE): it pairs with the
  *   RELEASE of the put (fetch-or) that set those bits, so everything the
  *   previous holder wrote to the item (page contents, poison, owner record)
  *   happens-before the new holder's use of it.
@@ -455,7 +456,10 @@ take_huge(struct labyrinth_map_word *gw)
 		return true;
 	/* A claimer got there first: back off. Relaxed: we wrote nothing to
 	 * the pages; the release store of the first flag orders these
-	 * clears before the next huge claimer's CAS of it. */
+	 * clears before the next huge claimer's CAS of it. A claimer that
+	 * reads one of these zeros still sees the last holder's page writes:
+	 * they happen-before our CAS (acquire), and the SEQ_CST fence above,
+	 * a release fence too, synchronises with its acquiring flag load. */
 	for (k = 1; k < LABYRINTH_MAP_HUGE_WORDS; k++)
 		lab_store(&gw[k].huge, 0, LAB_RELAXED);
 	/* Release: see above. */

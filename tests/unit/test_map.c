@@ -7,7 +7,9 @@
  * each word of their group, their bits left set) against every other kind
  * of claimer, racing: plain pthreads, more of them than CPUs, so that a
  * claimer is preempted between taking bits and checking the flag, and the
- * huge claimer between its flag stores and its word loads. Every item a
+ * huge claimer between its flag stores and its word loads. The claimers:
+ * labyrinth_map_claim() of 1 to 8 items, labyrinth_map_claim_at() of one,
+ * and blocks of every order. Every item a
  * thread gets is marked in a shadow table with an atomic exchange: an item
  * already marked is one that two threads hold at once. Then, sequentially:
  * a held huge group is skipped by every claimer and counted as held.
@@ -106,6 +108,19 @@ racer_main(void *arg)
 		} else if (kind == 3) {
 			/* a block within a word */
 			order = rnd(r) % 7;
+		} else if (kind == 4) {
+			/* one item at the hint word (the cache-less grab) */
+			if (labyrinth_map_reserve(&map, 1, 0) != 0)
+				continue;
+			if (labyrinth_map_claim_at(&map, hint, idx) != 1) {
+				labyrinth_map_unreserve(&map, 1);
+				continue;
+			}
+			r->claims_ok++;
+			mark(idx, 0, 1, (uint8_t)(r->id + 1));
+			unmark(idx, 0, 1);
+			labyrinth_map_give(&map, idx, 1);
+			continue;
 		} else {
 			/* single items: a claim of 1 to 8 */
 			n = 1 + rnd(r) % 8;
