@@ -28,7 +28,7 @@ lab_cache_refill(struct labyrinth *lab, struct lab_lcore *lc, uint32_t want)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
 	uint32_t idx[LABYRINTH_CACHE_MAX];
-	uint32_t len = lc->len, budget, got, i;
+	uint32_t len = lab_cache_len(lc), budget, got, i;
 
 	if (want > lc->size - len)
 		want = lc->size - len;
@@ -40,9 +40,7 @@ lab_cache_refill(struct labyrinth *lab, struct lab_lcore *lc, uint32_t want)
 		labyrinth_map_unreserve(&zn->map, budget - got);
 	for (i = 0; i < got; i++)
 		lc->cache[len + i] = lab_page_addr(lab, zn, idx[i]);
-	/* Relaxed store: only this lcore writes len; statistics readers want
-	 * a torn-free value, nothing more. */
-	lab_store(&lc->len, len + got, LAB_RELAXED);
+	lab_cache_set_len(lc, len + got);
 	lab_counter_add(&lc->cnt.cache_refills, 1);
 	return got;
 }
@@ -53,7 +51,7 @@ lab_cache_flush_n(struct labyrinth *lab, struct lab_lcore *lc, uint32_t n)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
 	uint32_t idx[LABYRINTH_CACHE_MAX];
-	uint32_t len = lc->len, i;
+	uint32_t len = lab_cache_len(lc), i;
 
 	if (n > len)
 		n = len;
@@ -62,8 +60,7 @@ lab_cache_flush_n(struct labyrinth *lab, struct lab_lcore *lc, uint32_t n)
 	for (i = 0; i < n; i++)
 		idx[i] = zone_index(lab, zn, lc->cache[i]);
 	memmove(lc->cache, lc->cache + n, (len - n) * sizeof(void *));
-	/* Relaxed: single writer, see lab_cache_refill(). */
-	lab_store(&lc->len, len - n, LAB_RELAXED);
+	lab_cache_set_len(lc, len - n);
 	labyrinth_map_give(&zn->map, idx, n);
 	lab_counter_add(&lc->cnt.cache_flushes, 1);
 }
@@ -74,7 +71,7 @@ lab_cache_drain(struct labyrinth *lab, struct lab_lcore *lc)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
 
-	lab_cache_flush_n(lab, lc, lc->len);
+	lab_cache_flush_n(lab, lc, lab_cache_len(lc));
 	if (lc->tokens != 0) {
 		labyrinth_map_unreserve(&zn->map, lc->tokens);
 		/* Relaxed: single writer; stats readers want a torn-free value. */

@@ -104,7 +104,7 @@ again:
 	 * budget by our tokens: give them back once and retry (the kernel
 	 * drains its per-cpu lists alike). */
 	if (order > 0 && !retried && lc != NULL &&
-			(lc->len > 0 || lc->tokens > 0)) {
+			(lab_cache_len(lc) > 0 || lc->tokens > 0)) {
 		lab_cache_drain(lab, lc);
 		retried = true;
 		goto again;

@@ -50,14 +50,28 @@ extern "C" {
 /** Internal: Owner record: the grab stamp's shift. */
 #define LABYRINTH_FAST_REC_STAMP_SHIFT 32
 
+/** Internal: bytes of an lcore's private state; its cache array follows. */
+#define LABYRINTH_FAST_LCORE_SIZE 192
+
 /**
- * The first bytes of an lcore's private state: what the cached fast paths
- * read (first cache line) and the two counters they bump (second line).
+ * The first cache line of an lcore's private state: what the cached fast
+ * paths read and the two indices they move. The lcore's cache array (of
+ * the pool's cache size) follows its state, LABYRINTH_FAST_LCORE_SIZE
+ * bytes from this line's start: no pointer to load.
+ *
+ * The cache holds pushes - pops pages. The inline free moves pushes on,
+ * the inline grab pops: two monotonic 64-bit indices, each written with a
+ * plain store, in place of a length and two counters that an add to
+ * memory bumped on every call. They are the lcore's counts of grabs and
+ * frees too: the slow paths that move pages in or out of the cache keep
+ * their own share apart (labyrinth_priv.h), so statistics take the rest
+ * as the inline calls' count.
  */
 struct labyrinth_fast_lcore {
-	uint32_t len;          /**< pages in cache[] (written by the lcore) */
-	uint32_t size;         /**< cache capacity */
-	void **cache;          /**< the cache */
+	/** Pages ever put in the cache (written by the lcore alone). */
+	uint64_t pushes;
+	/** Pages ever taken from the cache (written by the lcore alone). */
+	uint64_t pops;
 	char *base;            /**< first page byte of the local zone */
 	uint64_t npages;       /**< pages of the local zone from base; 0:
 				*   no fast path for this lcore */
@@ -70,12 +84,23 @@ struct labyrinth_fast_lcore {
 	uint16_t head_bits;    /**< record of a held order-0 page: HEAD,
 				*   order 0, lcore id */
 	uint32_t free_size;    /**< cache capacity for the inline free: 0
-				*   for a strict pool or when npages is 0 */
-	/** Successful grabs (the first of the lcore's counters). */
-	uint64_t alloc_ok __rte_cache_aligned;
-	uint64_t rsvd_[3];     /**< other counters */
-	uint64_t frees;        /**< successful frees */
+				*   for a strict pool, a cache-less lcore or
+				*   when npages is 0 */
 };
+
+/**
+ * Internal: the cache array of an lcore slot.
+ *
+ * @param lc
+ *   The slot.
+ * @return
+ *   Its cache, right after the lcore's private state.
+ */
+static __rte_always_inline void **
+labyrinth_fast_cache(struct labyrinth_fast_lcore *lc)
+{
+	return (void **)(void *)((char *)lc + LABYRINTH_FAST_LCORE_SIZE);
+}
 
 /**
  * The first bytes of a labyrinth handle: its magic, then one lcore slot
@@ -202,31 +227,6 @@ labyrinth_fast_page_index(uint64_t off, unsigned int shift)
 }
 
 /**
- * Internal: add one to a counter of the caller's own slot (its one writer).
- *
- * @param c
- *   The counter.
- */
-static __rte_always_inline void
-labyrinth_fast_count(uint64_t *c)
-{
-#ifdef RTE_ARCH_X86_64
-	/* One add to memory, no lock prefix: the slot's lcore is the
-	 * counter's only writer, and an aligned 8-byte store is single-copy
-	 * atomic on x86, so readers (stats: relaxed loads) see the old or the
-	 * new value, never a torn one. One instruction where the relaxed load
-	 * and store below are three (GCC does not fuse atomics): on the
-	 * cached pair that is about 0.3 ns of 5 (docs/perf/fast-path.md). */
-	__asm__ volatile("addq $1, %0" : "+m" (*c));
-#else
-	/* Relaxed load and store, no RMW: the slot's lcore is the counter's
-	 * only writer; readers (stats) take snapshots. */
-	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + 1,
-		__ATOMIC_RELAXED);
-#endif
-}
-
-/**
  * Grab one page: the inline definition of labyrinth_alloc_page() (see
  * labyrinth.h).
  *
@@ -241,7 +241,7 @@ static __rte_always_inline void *
 labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 {
 	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
-	uint64_t *r, head;
+	uint64_t *r, head, pops;
 	uint32_t len;
 	void *p;
 
@@ -249,7 +249,10 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 	 * once. */
 	if (unlikely(lc == NULL))
 		return labyrinth_alloc_page_slow(lab, gfp);
-	if (unlikely((len = lc->len) == 0 || gfp > LABYRINTH_GFP_ATOMIC))
+	/* Relaxed: the lcore is the only writer of both indices. */
+	pops = __atomic_load_n(&lc->pops, __ATOMIC_RELAXED);
+	len = (uint32_t)(__atomic_load_n(&lc->pushes, __ATOMIC_RELAXED) - pops);
+	if (unlikely(len == 0 || gfp > LABYRINTH_GFP_ATOMIC))
 		return labyrinth_alloc_page_lc(lab, lc, gfp);
 	/* Relaxed: a budget snapshot for the watermark check, which errs
 	 * towards the slow path (see labyrinth_priv.h). An lcore the inline
@@ -257,9 +260,10 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 	if (unlikely(__atomic_load_n(lc->avail, __ATOMIC_RELAXED) +
 			(int64_t)len <= lc->reserve))
 		return labyrinth_alloc_page_lc(lab, lc, gfp);
-	p = lc->cache[--len];
-	/* Relaxed: the lcore is the cache's only writer. */
-	__atomic_store_n(&lc->len, len, __ATOMIC_RELAXED);
+	p = labyrinth_fast_cache(lc)[len - 1];
+	/* Relaxed: the lcore is the cache's only writer; readers (stats)
+	 * want a torn-free value, nothing more. */
+	__atomic_store_n(&lc->pops, pops + 1, __ATOMIC_RELAXED);
 	r = &lc->meta[((uintptr_t)p - (uintptr_t)lc->base) >> lc->page_shift];
 	/* Relaxed (the clock, a timestamp): orders nothing. */
 	head = lc->head_bits |
@@ -274,7 +278,6 @@ labyrinth_alloc_page(struct labyrinth *lab, unsigned int gfp)
 			(UINT64_C(1) << LABYRINTH_FAST_REC_GEN_SHIFT)) &
 			LABYRINTH_FAST_REC_GEN_MASK;
 	__atomic_store_n(r, head, __ATOMIC_RELAXED);
-	labyrinth_fast_count(&lc->alloc_ok);
 	return p;
 }
 
@@ -293,14 +296,17 @@ static __rte_always_inline int
 labyrinth_free_page(struct labyrinth *lab, void *page)
 {
 	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
-	uint64_t *r, m, idx;
+	uint64_t *r, m, idx, pushes;
 	uint32_t len;
 
 	/* A full cache, or none (cache-less lcores, strict pools: a
 	 * free_size of 0), first: they leave at once. */
 	if (unlikely(lc == NULL))
 		return labyrinth_free_page_slow(lab, page);
-	if (unlikely((len = lc->len) >= lc->free_size))
+	/* Relaxed: the lcore is the only writer of both indices. */
+	pushes = __atomic_load_n(&lc->pushes, __ATOMIC_RELAXED);
+	len = (uint32_t)(pushes - __atomic_load_n(&lc->pops, __ATOMIC_RELAXED));
+	if (unlikely(len >= lc->free_size))
 		return labyrinth_free_page_lc(lab, lc, page);
 	idx = labyrinth_fast_page_index((uintptr_t)page - (uintptr_t)lc->base,
 		lc->page_shift);
@@ -319,10 +325,9 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 		return labyrinth_free_page_lc(lab, lc, page);
 	/* Relaxed: FREE, generation kept; see above. */
 	__atomic_store_n(r, m & LABYRINTH_FAST_REC_GEN_MASK, __ATOMIC_RELAXED);
-	lc->cache[len] = page;
-	/* Relaxed: the lcore is the cache's only writer. */
-	__atomic_store_n(&lc->len, len + 1, __ATOMIC_RELAXED);
-	labyrinth_fast_count(&lc->frees);
+	labyrinth_fast_cache(lc)[len] = page;
+	/* Relaxed: the lcore is the cache's only writer; see the grab. */
+	__atomic_store_n(&lc->pushes, pushes + 1, __ATOMIC_RELAXED);
 	return 0;
 }
 

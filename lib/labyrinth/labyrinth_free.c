@@ -79,14 +79,13 @@ keep_page(struct labyrinth *lab, struct lab_lcore *lc, struct lab_zone *zn,
 	uint32_t len, tokens;
 
 	if (likely(lc->size != 0)) {
-		len = lc->len;
+		len = lab_cache_len(lc);
 		if (unlikely(len == lc->size)) {
 			lab_cache_flush_n(lab, lc, RTE_MAX(lc->size / 2, 1u));
-			len = lc->len;
+			len = lab_cache_len(lc);
 		}
 		lc->cache[len] = p;
-		/* Relaxed: single writer, see lab_cache_refill(). */
-		lab_store(&lc->len, len + 1, LAB_RELAXED);
+		lab_cache_set_len(lc, len + 1);
 		return;
 	}
 	/* The page's contents (poison included) and our record release
@@ -199,7 +198,7 @@ free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 {
 	uint64_t pg = labyrinth_fast_page_index(
 			(uintptr_t)page - (uintptr_t)lc->base, lc->page_shift);
-	uint32_t len = lc->len;
+	uint32_t len = lab_cache_len(lc);
 	int ret;
 
 	if (unlikely(pg >= lc->npages || len >= lc->size))
@@ -216,8 +215,7 @@ free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 		return 1;
 	}
 	lc->cache[len] = page;
-	/* Relaxed: single writer, see lab_cache_refill(). */
-	lab_store(&lc->len, len + 1, LAB_RELAXED);
+	lab_cache_set_len(lc, len + 1);
 	return 1;
 }
 
@@ -283,7 +281,8 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 	const unsigned int shift = lc->page_shift;
 	uint64_t * const meta = lc->meta;
 	void ** const cache = lc->cache;
-	void **dst = &cache[lc->len];
+	const uint32_t len = lab_cache_len(lc);
+	void **dst = &cache[len];
 	void * const *src = pages, * const *end;
 	uint32_t bad = 0;
 
@@ -292,7 +291,7 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 		return 0;
 	/* Two pointers, one loop test: the page is loaded once and goes
 	 * from the caller's table to the cache in the same register. */
-	end = pages + RTE_MIN(n, lc->size - lc->len);
+	end = pages + RTE_MIN(n, lc->size - len);
 	for (; src != end; src++) {
 		void *p = *src;
 		uint64_t pg = labyrinth_fast_page_index((uintptr_t)p - base,
@@ -318,8 +317,9 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 		}
 		*dst++ = p;
 	}
-	/* Relaxed: single writer, see lab_cache_refill(). */
-	lab_store(&lc->len, (uint32_t)(dst - cache), LAB_RELAXED);
+	/* Counted as the inline frees are: by pushes alone (see struct
+	 * lab_lcore). Relaxed: single writer. */
+	lab_counter_add(&lc->pushes, (uint64_t)(dst - cache) - len);
 	if (unlikely(bad != 0))
 		lab_counter_add(&lc->cnt.bad_frees, bad);
 	*ok = (unsigned int)(src - pages) - bad;
@@ -340,7 +340,7 @@ unsigned int
 labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
 {
 	struct lab_lcore *lc;
-	unsigned int i, ok = 0;
+	unsigned int i, ok = 0, pushed;
 
 	if (unlikely(!lab_live(lab) || pages == NULL))
 		return 0;
@@ -349,6 +349,8 @@ labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
 		i = bulk_to_cache(lc, pages, n, &ok);
 	else
 		i = 0;
+	/* bulk_to_cache() counted its frees in pushes. */
+	pushed = ok;
 	for (; i < n; i++) {
 		int ret = lc != NULL ? free_fast(lab, lc, pages[i]) : 0;
 
@@ -363,6 +365,6 @@ labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
 		if (likely(lab_free_block(lab, lc, pages[i], 0) == 0))
 			ok++;
 	}
-	CNT_ADD(lab, lc, frees, ok);
+	CNT_ADD(lab, lc, frees, ok - pushed);
 	return ok;
 }

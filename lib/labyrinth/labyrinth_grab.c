@@ -76,7 +76,7 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 
 	if (unlikely((gfp & LABYRINTH_GFP_THISNODE) && lc->remote))
 		return lab_grab_from_maps(lab, lc, gfp, 0);
-	if (unlikely(lc->len == 0 && lc->tokens == 0 &&
+	if (unlikely(lab_cache_len(lc) == 0 && lc->tokens == 0 &&
 			(lab->nb_zones == 1 || (gfp & LABYRINTH_GFP_THISNODE)) &&
 			zone_exhausted(zn, gfp))) {
 		/* Empty: nothing in hand and nothing this grab may take from
@@ -85,7 +85,7 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 		return NULL;
 	}
 	if (lc->size != 0) {
-		len = lc->len;
+		len = lab_cache_len(lc);
 		if (unlikely(len == 0)) {
 			len = lab_cache_refill(lab, lc, RTE_MAX(lc->size / 2, 1u));
 			if (len == 0)
@@ -98,8 +98,7 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 			dip = true;
 		}
 		p = lc->cache[--len];
-		/* Relaxed: single writer, see lab_cache_refill(). */
-		lab_store(&lc->len, len, LAB_RELAXED);
+		lab_cache_set_len(lc, len);
 		idx = zone_index(lab, zn, p);
 	} else {
 		uint32_t tokens = lc->tokens;
@@ -216,7 +215,8 @@ alloc_page_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 		}
 		/* O(1) refusal on an empty pool: nothing in hand and nothing
 		 * this grab may take from the only zone. */
-		if (lc->len == 0 && lc->tokens == 0 && lab->nb_zones == 1 &&
+		if (lab_cache_len(lc) == 0 && lc->tokens == 0 &&
+				lab->nb_zones == 1 &&
 				zone_exhausted(&lab->zone[0], gfp)) {
 			lab_counter_add(&lc->cnt.alloc_fail, 1);
 			rte_errno = ENOMEM;
@@ -333,10 +333,10 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 		struct lab_zone *zn = &lab->zone[lc->zone];
 		uint32_t stamp = lab_now();
 
-		len = lc->len;
+		len = lab_cache_len(lc);
 		if (len < n) {
 			lab_cache_refill(lab, lc, RTE_MAX(lc->size / 2, n - len));
-			len = lc->len;
+			len = lab_cache_len(lc);
 		}
 		/* Taking n must leave the zone at or above min (see
 		 * above_min()); otherwise the one-by-one path decides. */
@@ -351,10 +351,9 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 					mark_held(zn, zone_index(lab, zn, p), 0,
 						lc->lcore_id, stamp);
 				}
-			len -= n;
-			/* Relaxed: single writer, see lab_cache_refill(). */
-			lab_store(&lc->len, len, LAB_RELAXED);
-			lab_counter_add(&lc->cnt.alloc_ok, n);
+			/* Counted as the inline grabs are: by pops alone
+			 * (see struct lab_lcore). Relaxed: single writer. */
+			lab_counter_add(&lc->pops, n);
 			if (unlikely(lc->remote))
 				lab_counter_add(&lc->cnt.remote_allocs, n);
 			goto prepare;

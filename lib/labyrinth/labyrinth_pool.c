@@ -309,7 +309,7 @@ labyrinth_destroy(struct labyrinth *lab)
 
 		if (lc != NULL)
 			/* Relaxed: the caller guarantees quiescence. */
-			cached[lc->zone] += lab_load(&lc->len, LAB_RELAXED);
+			cached[lc->zone] += lab_cache_len(lc);
 	}
 	for (z = 0; z < lab->nb_zones; z++) {
 		const struct lab_zone *zn = &lab->zone[z];

@@ -21,6 +21,7 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_memzone.h>
@@ -150,10 +151,21 @@ struct lab_counters {
  * the zone's budget counter, nothing else.
  */
 struct lab_lcore {
-	/* Fast path: written by the owning lcore (len) or at creation. */
-	uint32_t len;                /**< pages in cache[] */
-	uint32_t size;               /**< cache capacity (conf.cache_size) */
-	void **cache;                /**< size entries, in the same memzone */
+	/*
+	 * First line, the fast paths' (labyrinth_fast.h): written at
+	 * creation, but for pushes and pops, which the owning lcore alone
+	 * writes. The cache holds pushes - pops pages (lab_cache_len()).
+	 * The inline paths move pushes (a free) and pops (a grab) on and
+	 * count nothing else; the slow paths change the length with
+	 * lab_cache_set_len(), which adds the same amount to slow_pushes or
+	 * slow_pops, and count their grabs and frees in cnt. So the lcore's
+	 * grabs are cnt.alloc_ok + pops - slow_pops and its frees cnt.frees
+	 * + pushes - slow_pushes (lab_lcore_counts()); seq, odd while a slow
+	 * path changes them, lets a reader take them in one consistent
+	 * snapshot.
+	 */
+	uint64_t pushes;
+	uint64_t pops;
 	char *base;                  /**< first page byte of the local zone */
 	uint64_t npages;             /**< pages of the local zone; 0
 				      *   when the fast paths may not serve
@@ -171,11 +183,16 @@ struct lab_lcore {
 	bool strict;                 /**< LABYRINTH_F_STRICT */
 	uint16_t head_bits;          /**< lab_meta_head(0, lcore id) */
 	uint32_t free_size;          /**< size for the inline free: 0 in
-				      *   strict pools and when npages is 0 */
-	/* Second line: the counters (alloc_ok and frees bumped by the
-	 * fast paths, labyrinth_fast.h too). */
-	struct lab_counters cnt __rte_cache_aligned;
-	/* Slow path. */
+				      *   strict pools, for a cache-less lcore
+				      *   and when npages is 0 */
+	/* Second line on: the slow paths'. */
+	uint64_t slow_pushes __rte_cache_aligned;
+	uint64_t slow_pops;
+	uint32_t seq;
+	uint32_t size;               /**< cache capacity (conf.cache_size) */
+	void **cache;                /**< size entries, right after this
+				      *   struct (labyrinth_fast_cache()) */
+	struct lab_counters cnt;
 	uint32_t hint;               /**< map word where the next search starts */
 	uint32_t tokens;             /**< cache-less mode: budget taken from the
 				      *   local zone's counter in advance */
@@ -197,9 +214,6 @@ _Static_assert(offsetof(struct lab_lcore, free_size) + sizeof(uint32_t) <=
 		sizeof(((struct lab_lcore *)0)->f) == \
 		sizeof(((struct labyrinth_fast_lcore *)0)->g), \
 		"labyrinth_fast.h: lcore field " #g)
-LAB_FAST_SAME(len, len);
-LAB_FAST_SAME(size, size);
-LAB_FAST_SAME(cache, cache);
 LAB_FAST_SAME(base, base);
 LAB_FAST_SAME(npages, npages);
 LAB_FAST_SAME(meta, meta);
@@ -209,10 +223,109 @@ LAB_FAST_SAME(page_shift, page_shift);
 LAB_FAST_SAME(strict, strict);
 LAB_FAST_SAME(head_bits, head_bits);
 LAB_FAST_SAME(free_size, free_size);
-LAB_FAST_SAME(cnt.alloc_ok, alloc_ok);
-LAB_FAST_SAME(cnt.frees, frees);
+LAB_FAST_SAME(pushes, pushes);
+LAB_FAST_SAME(pops, pops);
+_Static_assert(sizeof(struct lab_lcore) == LABYRINTH_FAST_LCORE_SIZE,
+	"labyrinth_fast_cache(): the cache follows the lcore state");
 _Static_assert(offsetof(struct labyrinth_map, avail) == 0,
 	"labyrinth_fast.h reads a zone's budget through lab_lcore.map");
+
+/** How long a statistics reader waits for a cache's slow path (ms). */
+#define LAB_SEQ_WAIT_MS 20
+
+/** Pages in lc's cache. */
+static inline uint32_t
+lab_cache_len(const struct lab_lcore *lc)
+{
+	/* Relaxed: the owning lcore reads its own indices; another reader
+	 * (stats, a reclaim of a dead lcore) takes a snapshot. */
+	return (uint32_t)(lab_load(&lc->pushes, LAB_RELAXED) -
+			lab_load(&lc->pops, LAB_RELAXED));
+}
+
+/*
+ * Set lc's cache length from a slow path (the owning lcore, or whoever
+ * reclaims a dead one: the only writer): the change goes into
+ * slow_pushes or slow_pops too, so that it is not counted as inline grabs
+ * or frees, and seq is odd meanwhile (a seqcount).
+ */
+static inline void
+lab_cache_set_len(struct lab_lcore *lc, uint32_t len)
+{
+	uint32_t old = lab_cache_len(lc);
+	/* Relaxed: our own field (single writer). Odd already if the last
+	 * writer died in here (a reclaim of a crashed process's lcore): the
+	 * "| 1" keeps odd meaning "being changed" and the end even. */
+	uint32_t seq = lab_load(&lc->seq, LAB_RELAXED) | 1;
+
+	/* Relaxed store, then a release fence: the odd seq is visible
+	 * before any of the changes below (the writer half of a seqcount). */
+	lab_store(&lc->seq, seq, LAB_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	/* Relaxed: single writer; the seq stores order them for readers. */
+	if (len > old) {
+		lab_counter_add(&lc->slow_pushes, len - old);
+		lab_counter_add(&lc->pushes, len - old);
+	} else {
+		lab_counter_add(&lc->slow_pops, old - len);
+		lab_counter_add(&lc->pops, old - len);
+	}
+	/* Release: a reader that sees the even seq sees the changes. */
+	lab_store(&lc->seq, seq + 1, LAB_RELEASE);
+}
+
+/**
+ * Grabs and frees of lc by the inline calls (not in lc->cnt), in one
+ * consistent snapshot (the reader half of the seqcount of
+ * lab_cache_set_len()).
+ */
+static inline void
+lab_lcore_inline_counts(const struct lab_lcore *lc, uint64_t *alloc_ok,
+		uint64_t *frees)
+{
+	uint64_t pu, po, spu, spo, deadline = 0;
+	uint32_t s0, s1, tries = 0;
+
+	/* Bounded, by time: a writer preempted inside lab_cache_set_len()
+	 * holds seq odd for as long as it is off its CPU, and one that died
+	 * there (a crashed process, not yet reclaimed) for good. After
+	 * LAB_SEQ_WAIT_MS the snapshot is taken as it is, off by at most
+	 * that one change. */
+	do {
+		if (unlikely(++tries % 1024 == 0)) {
+			if (deadline == 0)
+				deadline = rte_get_timer_cycles() +
+					rte_get_timer_hz() * LAB_SEQ_WAIT_MS /
+					1000;
+			else if (rte_get_timer_cycles() > deadline)
+				break;
+		}
+		/* Acquire: pairs with the release store of an even seq. */
+		s0 = lab_load(&lc->seq, LAB_ACQUIRE);
+		/* Relaxed: ordered by the seq loads and the fence. */
+		pu = lab_load(&lc->pushes, LAB_RELAXED);
+		po = lab_load(&lc->pops, LAB_RELAXED);
+		spu = lab_load(&lc->slow_pushes, LAB_RELAXED);
+		spo = lab_load(&lc->slow_pops, LAB_RELAXED);
+		/* Acquire fence: the loads above happen before the second
+		 * seq load (the reader half of a seqcount). */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s1 = lab_load(&lc->seq, LAB_RELAXED);
+	} while ((s0 & 1) != 0 || s0 != s1);
+	*alloc_ok = po - spo;
+	*frees = pu - spu;
+}
+
+/** Grabs and frees of lc, the inline calls' included (snapshots). */
+static inline void
+lab_lcore_counts(const struct lab_lcore *lc, uint64_t *alloc_ok,
+		uint64_t *frees)
+{
+	lab_lcore_inline_counts(lc, alloc_ok, frees);
+	/* Relaxed: per-field snapshots (see struct labyrinth_stats). */
+	*alloc_ok += lab_load(&lc->cnt.alloc_ok, LAB_RELAXED);
+	*frees += lab_load(&lc->cnt.frees, LAB_RELAXED);
+}
 
 /** A labyrinth. The first memzone holds this struct and the lcore state. */
 struct labyrinth {

@@ -72,7 +72,7 @@ labyrinth_reclaim_lcore(struct labyrinth *lab, unsigned int lcore_id)
 	lc = lab->lcore[lcore_id];
 	if (lc != NULL) {
 		/* Relaxed: the owner of this single-writer field is dead. */
-		cached = lab_load(&lc->len, LAB_RELAXED);
+		cached = lab_cache_len(lc);
 		lab_cache_drain(lab, lc);
 	}
 	for (z = 0; z < lab->nb_zones; z++)

@@ -42,8 +42,8 @@ zone_free(const struct labyrinth *lab, uint64_t *free_pages,
 		if (lc == NULL)
 			continue;
 		/* Relaxed: snapshot of single-writer fields. */
-		cached[lc->zone] += lab_load(&lc->len, LAB_RELAXED);
-		free_pages[lc->zone] += lab_load(&lc->len, LAB_RELAXED) +
+		cached[lc->zone] += lab_cache_len(lc);
+		free_pages[lc->zone] += lab_cache_len(lc) +
 			lab_load(&lc->tokens, LAB_RELAXED);
 	}
 }
@@ -122,9 +122,18 @@ total_counters(const struct labyrinth *lab, struct lab_counters *sum)
 
 	memset(sum, 0, sizeof(*sum));
 	sum_counters(sum, &lab->anon);
-	for (i = 0; i < RTE_MAX_LCORE; i++)
-		if (lab->lcore[i] != NULL)
-			sum_counters(sum, &lab->lcore[i]->cnt);
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		const struct lab_lcore *lc = lab->lcore[i];
+		uint64_t alloc_ok, frees;
+
+		if (lc == NULL)
+			continue;
+		sum_counters(sum, &lc->cnt);
+		/* The inline calls' share (see struct lab_lcore). */
+		lab_lcore_inline_counts(lc, &alloc_ok, &frees);
+		sum->alloc_ok += alloc_ok;
+		sum->frees += frees;
+	}
 }
 
 int
@@ -261,10 +270,10 @@ audit_zone(const struct labyrinth *lab, unsigned int z, uint64_t *heads)
 		if (lc == NULL || lc->zone != z)
 			continue;
 		tokens += lc->tokens;
-		if (lc->len > lc->size)
+		if (lab_cache_len(lc) > lc->size)
 			AUDIT_FAIL("%s: lcore %u cache length %u > size %u",
-				lab->name, i, lc->len, lc->size);
-		for (k = 0; k < lc->len && k < lc->size; k++) {
+				lab->name, i, lab_cache_len(lc), lc->size);
+		for (k = 0; k < lab_cache_len(lc) && k < lc->size; k++) {
 			if (lab_locate(lab, lc->cache[k], &zz, &idx, true) != 0 ||
 					zz != z) {
 				AUDIT_FAIL("%s: lcore %u caches a foreign page %p",
@@ -394,14 +403,16 @@ labyrinth_dump(FILE *f, const struct labyrinth *lab)
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		const struct lab_lcore *lc = lab->lcore[i];
 
+		uint64_t grabs, frees;
+
 		if (lc == NULL)
 			continue;
+		lab_lcore_counts(lc, &grabs, &frees);
 		/* Relaxed: snapshot of single-writer fields. */
 		fprintf(f, "  lcore %u: zone=%u cached=%u tokens=%u hint=%u grabs=%" PRIu64 " frees=%" PRIu64 "\n",
-			i, lc->zone, lab_load(&lc->len, LAB_RELAXED),
+			i, lc->zone, lab_cache_len(lc),
 			lab_load(&lc->tokens, LAB_RELAXED), lc->hint,
-			lab_load(&lc->cnt.alloc_ok, LAB_RELAXED),
-			lab_load(&lc->cnt.frees, LAB_RELAXED));
+			grabs, frees);
 	}
 	{
 		uint64_t *per_owner = calloc(RTE_MAX_LCORE + 1, sizeof(uint64_t));

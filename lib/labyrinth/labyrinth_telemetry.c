@@ -121,6 +121,7 @@ tel_lcores(const char *cmd __rte_unused, const char *params,
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		const struct lab_lcore *lc = lab->lcore[i];
 		struct rte_tel_data *c;
+		uint64_t grabs, frees;
 		char key[16];
 
 		if (lc == NULL)
@@ -132,15 +133,14 @@ tel_lcores(const char *cmd __rte_unused, const char *params,
 		/* Relaxed loads: snapshots of single-writer fields. */
 		rte_tel_data_add_dict_u64(c, "zone", lc->zone);
 		rte_tel_data_add_dict_u64(c, "cached",
-			lab_load(&lc->len, LAB_RELAXED));
+			lab_cache_len(lc));
 		rte_tel_data_add_dict_u64(c, "tokens",
 			lab_load(&lc->tokens, LAB_RELAXED));
-		rte_tel_data_add_dict_u64(c, "alloc_ok",
-			lab_load(&lc->cnt.alloc_ok, LAB_RELAXED));
+		lab_lcore_counts(lc, &grabs, &frees);
+		rte_tel_data_add_dict_u64(c, "alloc_ok", grabs);
 		rte_tel_data_add_dict_u64(c, "alloc_fail",
 			lab_load(&lc->cnt.alloc_fail, LAB_RELAXED));
-		rte_tel_data_add_dict_u64(c, "frees",
-			lab_load(&lc->cnt.frees, LAB_RELAXED));
+		rte_tel_data_add_dict_u64(c, "frees", frees);
 		snprintf(key, sizeof(key), "%u", i);
 		rte_tel_data_add_dict_container(d, key, c, 0);
 	}

@@ -689,6 +689,153 @@ test_stats_exact(void)
 	return 0;
 }
 
+/*
+ * Exact counters with a cache: the inline grab and free count nothing but
+ * the cache's two indices, and the slow paths (refill, flush, bulk, the
+ * out-of-line calls) keep their share apart; every mix must add up.
+ */
+static int
+test_stats_cached(void)
+{
+	const uint32_t nb = 1024, cache = 64;
+	struct labyrinth_stats st;
+	struct labyrinth *lab;
+	uint64_t grabs = 0, frees = 0;
+	unsigned int i, round;
+
+	lab = ut_create("ut_stc", PS, nb, 0, cache, 0);
+	LT_ASSERT(lab != NULL, "");
+	for (round = 0; round < 4; round++) {
+		unsigned int n = 10 + round * 100; /* 10 .. 310: refills */
+
+		/* single grabs (inline, and out of line at each refill) */
+		for (i = 0; i < n; i++) {
+			pages[i] = labyrinth_alloc_page(lab, 0);
+			LT_ASSERT(pages[i] != NULL, "");
+		}
+		grabs += n;
+		/* a bulk grab and a bulk free */
+		LT_ASSERT_EQ(labyrinth_alloc_bulk(lab, 0, more, 32), 32, "");
+		grabs += 32;
+		LT_ASSERT_EQ(labyrinth_free_bulk(lab, more, 32), 32, "");
+		frees += 32;
+		/* inline pairs */
+		for (i = 0; i < 1000; i++) {
+			void *p = labyrinth_alloc_page(lab, 0);
+
+			LT_ASSERT(p != NULL, "");
+			LT_ASSERT_EQ(labyrinth_free_page(lab, p), 0, "");
+		}
+		grabs += 1000;
+		frees += 1000;
+		/* single frees (inline, and out of line at each flush) */
+		LT_ASSERT_EQ(ut_free_all(lab, pages, n), 0, "");
+		frees += n;
+		/* a bad free counts as one, not as a free */
+		LT_ASSERT_EQ(labyrinth_free_page(lab, pages[0]), -EALREADY, "");
+		st = ut_stats(lab);
+		LT_ASSERT_EQ(st.alloc_ok, grabs, "round %u", round);
+		LT_ASSERT_EQ(st.frees, frees, "round %u", round);
+		LT_ASSERT_EQ(st.bad_frees, round + 1, "round %u", round);
+		LT_ASSERT_EQ(st.free, nb, "");
+	}
+	LT_ASSERT(st.cache_refills > 0 && st.cache_flushes > 0,
+		"refills %" PRIu64 ", flushes %" PRIu64, st.cache_refills,
+		st.cache_flushes);
+	/* a drain moves pages out of the cache without a grab */
+	labyrinth_cache_flush(lab);
+	st = ut_stats(lab);
+	LT_ASSERT_EQ(st.alloc_ok, grabs, "after the drain");
+	LT_ASSERT_EQ(st.frees, frees, "after the drain");
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+/* Churn of one lcore for test_stats_monotonic(). */
+struct churn_arg {
+	struct labyrinth *lab;
+	uint32_t stop;
+	uint64_t pairs;
+	int rc;
+};
+
+static int
+churn_worker(void *arg)
+{
+	struct churn_arg *ca = arg;
+	void *held[200];
+	unsigned int i, n = 1;
+
+	/* Acquire: pairs with the main lcore's release of stop. */
+	while (__atomic_load_n(&ca->stop, __ATOMIC_ACQUIRE) == 0) {
+		/* 1 to 200 pages: inline calls, refills and flushes */
+		n = n * 7 % 199 + 1;
+		for (i = 0; i < n; i++) {
+			held[i] = labyrinth_alloc_page(ca->lab, 0);
+			if (held[i] == NULL) {
+				ca->rc = -ENOMEM;
+				return 0;
+			}
+		}
+		for (i = 0; i < n; i++)
+			if (labyrinth_free_page(ca->lab, held[i]) != 0)
+				ca->rc = -EINVAL;
+		ca->pairs += n;
+	}
+	return 0;
+}
+
+/*
+ * While another lcore churns through its cache, neither counter a reader
+ * sees ever goes back: the reader takes the cache's indices and the slow
+ * paths' share of them in one snapshot (a seqcount). Each counter is a
+ * snapshot of its own (struct labyrinth_stats): frees read a moment after
+ * grabs may exceed them, as they could when both were plain counters.
+ */
+static int
+test_stats_monotonic(void)
+{
+	unsigned int worker = rte_get_next_lcore(rte_lcore_id(), 1, 0);
+	struct churn_arg ca;
+	struct labyrinth_stats st;
+	uint64_t last_grabs = 0, last_frees = 0, reads = 0, t_end;
+	struct labyrinth *lab;
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("needs a second lcore (-l 0-1)\n");
+		return LT_SKIP;
+	}
+	lab = ut_create("ut_stm", PS, 4096, 0, 64, 0);
+	LT_ASSERT(lab != NULL, "");
+	ca = (struct churn_arg){ .lab = lab };
+	LT_ASSERT_EQ(rte_eal_remote_launch(churn_worker, &ca, worker), 0, "");
+	t_end = rte_get_timer_cycles() + rte_get_timer_hz() / 2;
+	while (rte_get_timer_cycles() < t_end) {
+		st = ut_stats(lab);
+		reads++;
+		LT_ASSERT(st.alloc_ok >= last_grabs, "grabs went back: %" PRIu64
+			" after %" PRIu64, st.alloc_ok, last_grabs);
+		LT_ASSERT(st.frees >= last_frees, "frees went back: %" PRIu64
+			" after %" PRIu64, st.frees, last_frees);
+		last_grabs = st.alloc_ok;
+		last_frees = st.frees;
+	}
+	/* Release: the worker's acquire load ends its loop. */
+	__atomic_store_n(&ca.stop, 1, __ATOMIC_RELEASE);
+	rte_eal_wait_lcore(worker);
+	LT_ASSERT_EQ(ca.rc, 0, "worker");
+	st = ut_stats(lab);
+	printf("%" PRIu64 " reads during %" PRIu64 " pairs\n", reads,
+		ca.pairs);
+	LT_ASSERT(ca.pairs > 10000 && reads > 1000, "too little overlap");
+	LT_ASSERT_EQ(st.alloc_ok, ca.pairs, "");
+	LT_ASSERT_EQ(st.frees, ca.pairs, "");
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
 /* The lcore cache: pages parked there are free but not owned. */
 static int
 test_cache_behaviour(void)
@@ -940,6 +1087,8 @@ main(int argc, char **argv)
 	LT_RUN(test_owner_strict_nocache, failures);
 	LT_RUN(test_owner_strict_cache, failures);
 	LT_RUN(test_stats_exact, failures);
+	LT_RUN(test_stats_cached, failures);
+	LT_RUN_SKIPPABLE(test_stats_monotonic, failures, skipped);
 	LT_RUN(test_cache_behaviour, failures);
 	LT_RUN(test_held_walk, failures);
 	LT_RUN_SKIPPABLE(test_remote_free_nocache, failures, skipped);
