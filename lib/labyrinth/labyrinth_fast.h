@@ -36,8 +36,16 @@
 extern "C" {
 #endif
 
-/** Internal: Magic of a live labyrinth (the handle's first word). */
-#define LABYRINTH_FAST_MAGIC UINT32_C(0x4c616279) /* "Laby" */
+/**
+ * Internal: Magic of a live labyrinth (the handle's first word). Its low
+ * byte is the version of the layout below: a program built against another
+ * version of this header finds a magic it does not know and goes out of
+ * line, into the library it runs with, instead of reading fields where
+ * they no longer are. Version 2: the cache as two indices (pushes, pops)
+ * and its array at LABYRINTH_FAST_LCORE_SIZE; the earlier layout's magic
+ * was 0x4c616279 ("Laby").
+ */
+#define LABYRINTH_FAST_MAGIC UINT32_C(0x4c616202) /* "Lab", layout 2 */
 
 /** Internal: Owner record: state HEAD and order 0 in the low byte. */
 #define LABYRINTH_FAST_REC_HEAD0 UINT64_C(1)

@@ -39,7 +39,7 @@ extern int labyrinth_logtype;
 		"labyrinth: %s(): " fmt "\n", __func__, ##__VA_ARGS__)
 
 /* 32 bits, so that the inline fast paths compare it with an immediate. */
-#define LABYRINTH_MAGIC UINT32_C(0x4c616279) /* "Laby" */
+#define LABYRINTH_MAGIC LABYRINTH_FAST_MAGIC /* "Lab", layout version */
 
 /** Memzone segments one zone may be split into. */
 #define LAB_MAX_SEGS 64
