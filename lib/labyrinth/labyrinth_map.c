@@ -82,29 +82,6 @@ static const uint64_t order_align_mask[7] = {
 	UINT64_C(0x0000000000000001),
 };
 
-/*
- * After a claimer's SEQ_CST exchange or CAS took bits of word mw: whether
- * mw's group is held huge (then the caller gives the bits back). SEQ_CST
- * load: the claimer's half of the Dekker pairing with take_huge() (see
- * the file comment); it also acquires the huge holder's release clear.
- */
-static inline bool
-taken_huge(const struct labyrinth_map_word *mw)
-{
-	LAB_RACE_POINT();
-	return lab_load(&mw->huge, LAB_SEQ_CST) != 0;
-}
-
-/* Relaxed peek of a word's huge flag: a hint to skip the word, no more. */
-static inline bool
-peek_huge(const struct labyrinth_map_word *mw)
-{
-	bool held = lab_load(&mw->huge, LAB_RELAXED) != 0;
-
-	LAB_RACE_POINT();
-	return held;
-}
-
 size_t
 labyrinth_map_words_size(uint32_t nb_bits)
 {
@@ -259,7 +236,7 @@ labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx,
 		uint32_t want = n - got, have;
 		uint64_t taken;
 
-		if (bits == 0 || peek_huge(mw)) {
+		if (bits == 0 || labyrinth_map_peek_huge(mw)) {
 			w = (w + 1 == m->nb_words) ? 0 : w + 1;
 			continue;
 		}
@@ -269,11 +246,7 @@ labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx,
 			 * (in SEQ_CST): pairs with the release put of whoever
 			 * freed them; SEQ_CST for the huge flag check below. */
 			taken = lab_xchg(word, 0, LAB_SEQ_CST);
-			if (unlikely(taken_huge(mw))) {
-				/* The group is held huge: its bits are not
-				 * ours. Release: as any put. */
-				if (taken != 0)
-					lab_fetch_or(word, taken, LAB_RELEASE);
+			if (unlikely(labyrinth_map_undo_if_huge(mw, taken))) {
 				w = (w + 1 == m->nb_words) ? 0 : w + 1;
 				continue;
 			}
@@ -296,9 +269,7 @@ labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx,
 			if (!lab_cas(word, &bits, bits & ~mask, LAB_SEQ_CST,
 					LAB_RELAXED))
 				continue; /* counts as a step: bounded */
-			if (unlikely(taken_huge(mw))) {
-				/* Release: as any put. */
-				lab_fetch_or(word, mask, LAB_RELEASE);
+			if (unlikely(labyrinth_map_undo_if_huge(mw, mask))) {
 				w = (w + 1 == m->nb_words) ? 0 : w + 1;
 				continue;
 			}
@@ -475,7 +446,7 @@ peek_words_free(const struct labyrinth_map *m, uint32_t w, uint32_t nw)
 
 	for (k = 0; k < nw; k++)
 		if (lab_load(&m->words[w + k].bits, LAB_RELAXED) !=
-				~UINT64_C(0) || peek_huge(&m->words[w + k]))
+				~UINT64_C(0) || labyrinth_map_peek_huge(&m->words[w + k]))
 			return false;
 	return true;
 }
@@ -497,7 +468,7 @@ labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
 			struct labyrinth_map_word *mw = &m->words[w];
 			/* Relaxed peek; the CAS acquires. */
 			uint64_t bits = lab_load(&mw->bits, LAB_RELAXED);
-			uint64_t starts = peek_huge(mw) ? 0 :
+			uint64_t starts = labyrinth_map_peek_huge(mw) ? 0 :
 				block_starts(bits, order);
 			uint64_t mask;
 
@@ -516,14 +487,13 @@ labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
 			 * once and we retry (bounded by max_steps). */
 			if (lab_cas(&mw->bits, &bits, bits & ~mask, LAB_SEQ_CST,
 					LAB_RELAXED)) {
-				if (likely(!taken_huge(mw))) {
+				if (likely(!labyrinth_map_undo_if_huge(mw,
+						mask))) {
 					*hint = w;
 					return (int64_t)w *
 						LABYRINTH_MAP_WORD_BITS +
 						__builtin_ctzll(starts);
 				}
-				/* Held huge: not ours. Release: as any put. */
-				lab_fetch_or(&mw->bits, mask, LAB_RELEASE);
 				w = (w + 1 == m->nb_words) ? 0 : w + 1;
 			}
 			labyrinth_map_unreserve(m, n);
@@ -563,12 +533,9 @@ labyrinth_map_take_block(struct labyrinth_map *m, uint32_t *hint,
 				if (!lab_cas(&mw->bits, &full, 0, LAB_SEQ_CST,
 						LAB_RELAXED))
 					break;
-				if (unlikely(taken_huge(mw))) {
-					/* Release: as any put. */
-					lab_fetch_or(&mw->bits, ~UINT64_C(0),
-						LAB_RELEASE);
+				if (unlikely(labyrinth_map_undo_if_huge(mw,
+						~UINT64_C(0))))
 					break;
-				}
 			}
 			if (k == nw) {
 				*hint = g * nw;
@@ -621,7 +588,7 @@ labyrinth_map_put_block(struct labyrinth_map *m, uint32_t first,
 		if (unlikely(lab_load(&m->words[w].huge, LAB_RELAXED) == 0))
 			return 0;
 		/* Release: the holder's writes to the pages happen-before the
-		 * claimer that reads a cleared flag (taken_huge()). The first
+		 * claimer that reads a cleared flag (labyrinth_map_undo_if_huge()). The first
 		 * word's flag last: while it is set no huge claimer can take
 		 * the group and store the others. */
 		for (k = 1; k < LABYRINTH_MAP_HUGE_WORDS; k++)
@@ -660,7 +627,7 @@ labyrinth_map_count_bits(const struct labyrinth_map *m)
 	for (w = 0; w < m->nb_words; w++)
 		/* Relaxed: a statistic; exact only when quiet, as documented.
 		 * A word of a huge block holds no free bit. */
-		if (!peek_huge(&m->words[w]))
+		if (!labyrinth_map_peek_huge(&m->words[w]))
 			n += (uint32_t)__builtin_popcountll(
 				lab_load(&m->words[w].bits, LAB_RELAXED));
 	return n;
@@ -673,7 +640,7 @@ labyrinth_map_test(const struct labyrinth_map *m, uint32_t i)
 		return false;
 	/* Relaxed: a snapshot for audits and owner queries. A word of a huge
 	 * block holds no free bit. */
-	if (peek_huge(&m->words[i / LABYRINTH_MAP_WORD_BITS]))
+	if (labyrinth_map_peek_huge(&m->words[i / LABYRINTH_MAP_WORD_BITS]))
 		return false;
 	return (lab_load(&m->words[i / LABYRINTH_MAP_WORD_BITS].bits,
 			LAB_RELAXED) >> (i % LABYRINTH_MAP_WORD_BITS)) & 1;

@@ -192,6 +192,38 @@ labyrinth_map_avail(const struct labyrinth_map *m)
 }
 
 /**
+ * Relaxed peek of mw's huge flag: a hint to skip the word, no more.
+ */
+static inline bool
+labyrinth_map_peek_huge(const struct labyrinth_map_word *mw)
+{
+	bool held = lab_load(&mw->huge, LAB_RELAXED) != 0;
+
+	LAB_RACE_POINT();
+	return held;
+}
+
+/**
+ * After a claimer's SEQ_CST exchange or CAS took the bits `taken` of mw:
+ * if mw's group is held huge, give them back (they were never the
+ * claimer's) and return true. Every claim of bits ends with this.
+ */
+static inline bool
+labyrinth_map_undo_if_huge(struct labyrinth_map_word *mw, uint64_t taken)
+{
+	LAB_RACE_POINT();
+	/* SEQ_CST: the claimer's half of the Dekker pairing with the huge
+	 * claimer (labyrinth_map.c, file comment); it also acquires the
+	 * huge holder's release clear. */
+	if (likely(lab_load(&mw->huge, LAB_SEQ_CST) == 0))
+		return false;
+	if (taken != 0)
+		/* Release: as any put. */
+		lab_fetch_or(&mw->bits, taken, LAB_RELEASE);
+	return true;
+}
+
+/**
  * Claim the lowest set bit of word w with one CAS (budget held by the
  * caller). Returns 1 and the index, or 0 (word empty, or the CAS lost:
  * the caller searches on).
@@ -205,11 +237,10 @@ labyrinth_map_claim_at(struct labyrinth_map *m, uint32_t w, uint32_t *idx)
 		return 0;
 	/* Relaxed peek; the CAS acquires. */
 	bits = lab_load(&m->words[w].bits, LAB_RELAXED);
-	/* Relaxed peek of the huge flag (see below): skips a held group's
-	 * words without two wasted locked instructions. */
-	if (lab_load(&m->words[w].huge, LAB_RELAXED) != 0)
+	/* The huge flag's peek skips a held group's words without two
+	 * wasted locked instructions. */
+	if (labyrinth_map_peek_huge(&m->words[w]))
 		return 0;
-	LAB_RACE_POINT();
 	/* Acquire (in SEQ_CST) on success pairs with the release put that
 	 * freed the bit (the item's previous contents are visible to us);
 	 * SEQ_CST for the huge check (labyrinth_map.c); relaxed on failure:
@@ -217,14 +248,8 @@ labyrinth_map_claim_at(struct labyrinth_map *m, uint32_t w, uint32_t *idx)
 	if (bits == 0 || !lab_cas(&m->words[w].bits, &bits, bits & (bits - 1),
 			LAB_SEQ_CST, LAB_RELAXED))
 		return 0;
-	LAB_RACE_POINT();
-	/* SEQ_CST: the claimer's half of the huge flag's Dekker pairing
-	 * (labyrinth_map.c); a word of a group held huge is not ours. */
-	if (unlikely(lab_load(&m->words[w].huge, LAB_SEQ_CST) != 0)) {
-		/* Release: as any put. */
-		lab_fetch_or(&m->words[w].bits, bits & -bits, LAB_RELEASE);
+	if (unlikely(labyrinth_map_undo_if_huge(&m->words[w], bits & -bits)))
 		return 0;
-	}
 	*idx = w * LABYRINTH_MAP_WORD_BITS + (uint32_t)__builtin_ctzll(bits);
 	return 1;
 }
