@@ -39,7 +39,7 @@ lab_cache_refill(struct labyrinth *lab, struct lab_lcore *lc, uint32_t want)
 	if (unlikely(got < budget))
 		labyrinth_map_unreserve(&zn->map, budget - got);
 	for (i = 0; i < got; i++)
-		lc->cache[len + i] = lab_page_addr(lab, zn, idx[i]);
+		lab_cache(lc)[len + i] = lab_page_addr(lab, zn, idx[i]);
 	lab_cache_set_len(lc, len + got);
 	lab_counter_add(&lc->cnt.cache_refills, 1);
 	return got;
@@ -58,8 +58,8 @@ lab_cache_flush_n(struct labyrinth *lab, struct lab_lcore *lc, uint32_t n)
 	if (n == 0)
 		return;
 	for (i = 0; i < n; i++)
-		idx[i] = zone_index(lab, zn, lc->cache[i]);
-	memmove(lc->cache, lc->cache + n, (len - n) * sizeof(void *));
+		idx[i] = zone_index(lab, zn, lab_cache(lc)[i]);
+	memmove(lab_cache(lc), lab_cache(lc) + n, (len - n) * sizeof(void *));
 	lab_cache_set_len(lc, len - n);
 	labyrinth_map_give(&zn->map, idx, n);
 	lab_counter_add(&lc->cnt.cache_flushes, 1);

@@ -84,7 +84,7 @@ keep_page(struct labyrinth *lab, struct lab_lcore *lc, struct lab_zone *zn,
 			lab_cache_flush_n(lab, lc, RTE_MAX(lc->size / 2, 1u));
 			len = lab_cache_len(lc);
 		}
-		lc->cache[len] = p;
+		lab_cache(lc)[len] = p;
 		lab_cache_set_len(lc, len + 1);
 		return;
 	}
@@ -214,7 +214,7 @@ free_fast(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 		labyrinth_map_give_block(&zn->map, (uint32_t)pg, 0);
 		return 1;
 	}
-	lc->cache[len] = page;
+	lab_cache(lc)[len] = page;
 	lab_cache_set_len(lc, len + 1);
 	return 1;
 }
@@ -280,7 +280,7 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 	const uint64_t npages = lc->npages;
 	const unsigned int shift = lc->page_shift;
 	uint64_t * const meta = lc->meta;
-	void ** const cache = lc->cache;
+	void ** const cache = lab_cache(lc);
 	const uint32_t len = lab_cache_len(lc);
 	void **dst = &cache[len];
 	void * const *src = pages, * const *end;

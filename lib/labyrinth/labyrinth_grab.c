@@ -97,7 +97,7 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 				return lab_grab_from_maps(lab, lc, gfp, 0);
 			dip = true;
 		}
-		p = lc->cache[--len];
+		p = lab_cache(lc)[--len];
 		lab_cache_set_len(lc, len);
 		idx = zone_index(lab, zn, p);
 	} else {
@@ -283,7 +283,7 @@ static __rte_always_inline void
 bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
 		uint32_t len, uint32_t stamp)
 {
-	void * const *top = &lc->cache[len - 1];
+	void * const *top = &lab_cache(lc)[len - 1];
 	/* The slot's fields in locals: the record stores below could alias
 	 * them for the compiler, which would reload them every page. */
 	const uintptr_t base = (uintptr_t)lc->base;
@@ -345,7 +345,7 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 				bulk_from_cache(lc, pages, n, len, stamp);
 			else
 				for (i = 0; i < n; i++) {
-					void *p = lc->cache[len - 1 - i];
+					void *p = lab_cache(lc)[len - 1 - i];
 
 					pages[i] = p;
 					mark_held(zn, zone_index(lab, zn, p), 0,

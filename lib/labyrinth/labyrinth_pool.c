@@ -203,7 +203,6 @@ lcores_init(struct labyrinth *lab, const struct labyrinth_conf *conf,
 		lc->hint = (uint32_t)(((uint64_t)slot * zn->map.nb_words) /
 				p->nb_lcores);
 		lc->size = conf->cache_size;
-		lc->cache = (void **)(lc + 1);
 		/* The fast paths' copy of what they need (one cache line). */
 		lc->base = zn->lo;
 		lc->npages = !lc->remote && zn->nb_segs == 1 &&

@@ -21,7 +21,6 @@
 
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
-#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_memzone.h>
@@ -189,9 +188,9 @@ struct lab_lcore {
 	uint64_t slow_pushes __rte_cache_aligned;
 	uint64_t slow_pops;
 	uint32_t seq;
-	uint32_t size;               /**< cache capacity (conf.cache_size) */
-	void **cache;                /**< size entries, right after this
-				      *   struct (labyrinth_fast_cache()) */
+	uint32_t size;               /**< cache capacity (conf.cache_size);
+				      *   the size entries follow this struct
+				      *   (lab_cache()) */
 	struct lab_counters cnt;
 	uint32_t hint;               /**< map word where the next search starts */
 	uint32_t tokens;             /**< cache-less mode: budget taken from the
@@ -230,8 +229,12 @@ _Static_assert(sizeof(struct lab_lcore) == LABYRINTH_FAST_LCORE_SIZE,
 _Static_assert(offsetof(struct labyrinth_map, avail) == 0,
 	"labyrinth_fast.h reads a zone's budget through lab_lcore.map");
 
-/** How long a statistics reader waits for a cache's slow path (ms). */
-#define LAB_SEQ_WAIT_MS 20
+/** lc's cache array: right after the slot (labyrinth_fast_cache()). */
+static inline void **
+lab_cache(const struct lab_lcore *lc)
+{
+	return (void **)(uintptr_t)(lc + 1);
+}
 
 /** Pages in lc's cache. */
 static inline uint32_t
@@ -274,58 +277,13 @@ lab_cache_set_len(struct lab_lcore *lc, uint32_t len)
 	lab_store(&lc->seq, seq + 1, LAB_RELEASE);
 }
 
-/**
- * Grabs and frees of lc by the inline calls (not in lc->cnt), in one
- * consistent snapshot (the reader half of the seqcount of
- * lab_cache_set_len()).
- */
-static inline void
-lab_lcore_inline_counts(const struct lab_lcore *lc, uint64_t *alloc_ok,
-		uint64_t *frees)
-{
-	uint64_t pu, po, spu, spo, deadline = 0;
-	uint32_t s0, s1, tries = 0;
-
-	/* Bounded, by time: a writer preempted inside lab_cache_set_len()
-	 * holds seq odd for as long as it is off its CPU, and one that died
-	 * there (a crashed process, not yet reclaimed) for good. After
-	 * LAB_SEQ_WAIT_MS the snapshot is taken as it is, off by at most
-	 * that one change. */
-	do {
-		if (unlikely(++tries % 1024 == 0)) {
-			if (deadline == 0)
-				deadline = rte_get_timer_cycles() +
-					rte_get_timer_hz() * LAB_SEQ_WAIT_MS /
-					1000;
-			else if (rte_get_timer_cycles() > deadline)
-				break;
-		}
-		/* Acquire: pairs with the release store of an even seq. */
-		s0 = lab_load(&lc->seq, LAB_ACQUIRE);
-		/* Relaxed: ordered by the seq loads and the fence. */
-		pu = lab_load(&lc->pushes, LAB_RELAXED);
-		po = lab_load(&lc->pops, LAB_RELAXED);
-		spu = lab_load(&lc->slow_pushes, LAB_RELAXED);
-		spo = lab_load(&lc->slow_pops, LAB_RELAXED);
-		/* Acquire fence: the loads above happen before the second
-		 * seq load (the reader half of a seqcount). */
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		s1 = lab_load(&lc->seq, LAB_RELAXED);
-	} while ((s0 & 1) != 0 || s0 != s1);
-	*alloc_ok = po - spo;
-	*frees = pu - spu;
-}
-
-/** Grabs and frees of lc, the inline calls' included (snapshots). */
-static inline void
-lab_lcore_counts(const struct lab_lcore *lc, uint64_t *alloc_ok,
-		uint64_t *frees)
-{
-	lab_lcore_inline_counts(lc, alloc_ok, frees);
-	/* Relaxed: per-field snapshots (see struct labyrinth_stats). */
-	*alloc_ok += lab_load(&lc->cnt.alloc_ok, LAB_RELAXED);
-	*frees += lab_load(&lc->cnt.frees, LAB_RELAXED);
-}
+/* labyrinth_stats.c: grabs and frees of lc by the inline calls (not in
+ * lc->cnt), in one consistent snapshot of its cache indices. */
+void lab_lcore_inline_counts(const struct lab_lcore *lc, uint64_t *alloc_ok,
+		uint64_t *frees);
+/* labyrinth_stats.c: grabs and frees of lc, the inline calls' included. */
+void lab_lcore_counts(const struct lab_lcore *lc, uint64_t *alloc_ok,
+		uint64_t *frees);
 
 /** A labyrinth. The first memzone holds this struct and the lcore state. */
 struct labyrinth {

@@ -100,6 +100,62 @@ labyrinth_pressure(const struct labyrinth *lab, int socket_id)
 	return worst;
 }
 
+/** How long a statistics reader waits for a cache's slow path (ms). */
+#define LAB_SEQ_WAIT_MS 20
+
+/**
+ * Grabs and frees of lc by the inline calls (not in lc->cnt), in one
+ * consistent snapshot (the reader half of the seqcount of
+ * lab_cache_set_len()).
+ */
+void
+lab_lcore_inline_counts(const struct lab_lcore *lc, uint64_t *alloc_ok,
+		uint64_t *frees)
+{
+	uint64_t pu, po, spu, spo, deadline = 0;
+	uint32_t s0, s1, tries = 0;
+
+	/* Bounded, by time: a writer preempted inside lab_cache_set_len()
+	 * holds seq odd for as long as it is off its CPU, and one that died
+	 * there (a crashed process, not yet reclaimed) for good. After
+	 * LAB_SEQ_WAIT_MS the snapshot is taken as it is, off by at most
+	 * that one change. */
+	do {
+		if (unlikely(++tries % 1024 == 0)) {
+			if (deadline == 0)
+				deadline = rte_get_timer_cycles() +
+					rte_get_timer_hz() * LAB_SEQ_WAIT_MS /
+					1000;
+			else if (rte_get_timer_cycles() > deadline)
+				break;
+		}
+		/* Acquire: pairs with the release store of an even seq. */
+		s0 = lab_load(&lc->seq, LAB_ACQUIRE);
+		/* Relaxed: ordered by the seq loads and the fence. */
+		pu = lab_load(&lc->pushes, LAB_RELAXED);
+		po = lab_load(&lc->pops, LAB_RELAXED);
+		spu = lab_load(&lc->slow_pushes, LAB_RELAXED);
+		spo = lab_load(&lc->slow_pops, LAB_RELAXED);
+		/* Acquire fence: the loads above happen before the second
+		 * seq load (the reader half of a seqcount). */
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		s1 = lab_load(&lc->seq, LAB_RELAXED);
+	} while ((s0 & 1) != 0 || s0 != s1);
+	*alloc_ok = po - spo;
+	*frees = pu - spu;
+}
+
+/** Grabs and frees of lc, the inline calls' included (snapshots). */
+void
+lab_lcore_counts(const struct lab_lcore *lc, uint64_t *alloc_ok,
+		uint64_t *frees)
+{
+	lab_lcore_inline_counts(lc, alloc_ok, frees);
+	/* Relaxed: per-field snapshots (see struct labyrinth_stats). */
+	*alloc_ok += lab_load(&lc->cnt.alloc_ok, LAB_RELAXED);
+	*frees += lab_load(&lc->cnt.frees, LAB_RELAXED);
+}
+
 static void
 sum_counters(struct lab_counters *sum, const struct lab_counters *c)
 {
@@ -274,10 +330,10 @@ audit_zone(const struct labyrinth *lab, unsigned int z, uint64_t *heads)
 			AUDIT_FAIL("%s: lcore %u cache length %u > size %u",
 				lab->name, i, lab_cache_len(lc), lc->size);
 		for (k = 0; k < lab_cache_len(lc) && k < lc->size; k++) {
-			if (lab_locate(lab, lc->cache[k], &zz, &idx, true) != 0 ||
+			if (lab_locate(lab, lab_cache(lc)[k], &zz, &idx, true) != 0 ||
 					zz != z) {
 				AUDIT_FAIL("%s: lcore %u caches a foreign page %p",
-					lab->name, i, lc->cache[k]);
+					lab->name, i, lab_cache(lc)[k]);
 				continue;
 			}
 			if (cached[idx]++ != 0)
@@ -402,7 +458,6 @@ labyrinth_dump(FILE *f, const struct labyrinth *lab)
 	}
 	for (i = 0; i < RTE_MAX_LCORE; i++) {
 		const struct lab_lcore *lc = lab->lcore[i];
-
 		uint64_t grabs, frees;
 
 		if (lc == NULL)
