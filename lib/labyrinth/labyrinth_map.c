@@ -445,8 +445,10 @@ peek_words_free(const struct labyrinth_map *m, uint32_t w, uint32_t nw)
 	uint32_t k;
 
 	for (k = 0; k < nw; k++)
+		/* Relaxed: a peek; the claim's RMW decides. */
 		if (lab_load(&m->words[w + k].bits, LAB_RELAXED) !=
-				~UINT64_C(0) || labyrinth_map_peek_huge(&m->words[w + k]))
+				~UINT64_C(0) ||
+				labyrinth_map_peek_huge(&m->words[w + k]))
 			return false;
 	return true;
 }
@@ -588,9 +590,9 @@ labyrinth_map_put_block(struct labyrinth_map *m, uint32_t first,
 		if (unlikely(lab_load(&m->words[w].huge, LAB_RELAXED) == 0))
 			return 0;
 		/* Release: the holder's writes to the pages happen-before the
-		 * claimer that reads a cleared flag (labyrinth_map_undo_if_huge()). The first
-		 * word's flag last: while it is set no huge claimer can take
-		 * the group and store the others. */
+		 * claimer that reads a cleared flag (labyrinth_map_undo_if_huge()).
+		 * The first word's flag last: while it is set no huge claimer
+		 * can take the group and store the others. */
 		for (k = 1; k < LABYRINTH_MAP_HUGE_WORDS; k++)
 			lab_store(&m->words[w + k].huge, 0, LAB_RELEASE);
 		/* Release: as above, and pairs with the next huge claimer's
