@@ -283,47 +283,82 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 	void ** const cache = lab_cache(lc);
 	const uint32_t len = lab_cache_len(lc);
 	void **dst = &cache[len];
-	void * const *src = pages, * const *end;
+	size_t i, lim;
 	uint32_t bad = 0;
 
 	/* Relaxed: a counter snapshot (see below_min()). */
 	if (unlikely(labyrinth_map_avail(lc->map) < lc->reserve))
 		return 0;
-	/* Two pointers, one loop test: the page is loaded once and goes
-	 * from the caller's table to the cache in the same register. */
-	end = pages + RTE_MIN(n, lc->size - len);
-	for (; src != end; src++) {
-		void *p = *src;
-		uint64_t pg = labyrinth_fast_page_index((uintptr_t)p - base,
-				shift), *r, m;
+	lim = RTE_MIN(n, lc->size - len);
+	if (strict) {
+		for (i = 0; i < lim; i++) {
+			void *p = pages[i];
+			uint64_t pg = labyrinth_fast_page_index(
+					(uintptr_t)p - base, shift), *r, m;
 
-		if (unlikely(pg >= npages))
-			break;
-		r = &meta[pg];
-		/* Relaxed: see release_record(). */
-		m = lab_load(r, LAB_RELAXED);
-		if (unlikely((m & 0xff) != LAB_PG_HEAD))
-			break; /* not a held single page: the general path */
-		if (unlikely(strict)) {
+			if (unlikely(pg >= npages))
+				break;
+			r = &meta[pg];
+			/* Relaxed: see release_record(). */
+			m = lab_load(r, LAB_RELAXED);
+			if (unlikely((m & 0xff) != LAB_PG_HEAD))
+				break; /* not a held single page */
 			/* As in release_record(): single shot. */
 			if (!lab_cas(r, &m, lab_meta_freed(m), LAB_RELAXED,
 					LAB_RELAXED)) {
 				bad++;
 				continue;
 			}
-		} else {
-			/* Relaxed: see release_record(). */
-			lab_store(r, lab_meta_freed(m), LAB_RELAXED);
+			*dst++ = p;
 		}
-		*dst++ = p;
+	} else {
+		/* One index for the caller's table and the cache; the page
+		 * goes to its cache slot first (past the cache's length until
+		 * pushes moves, so harmless if the page turns out bad), which
+		 * frees its register for the index. Four pages a round: one
+		 * loop test for four. */
+#define LAB_FREE_STEP(k) do { \
+			void *p_ = pages[i + (k)]; \
+			uint64_t pg_, m_, *r_; \
+			dst[i + (k)] = p_; \
+			pg_ = labyrinth_fast_page_index((uintptr_t)p_ - base, \
+				shift); \
+			if (unlikely(pg_ >= npages)) \
+				goto stop##k; \
+			r_ = &meta[pg_]; \
+			/* Relaxed: see release_record(). */ \
+			m_ = lab_load(r_, LAB_RELAXED); \
+			if (unlikely((m_ & 0xff) != LAB_PG_HEAD)) \
+				goto stop##k; /* not a held single page */ \
+			/* Relaxed: see release_record(). */ \
+			lab_store(r_, lab_meta_freed(m_), LAB_RELAXED); \
+		} while (0)
+		for (i = 0; i + 4 <= lim; i += 4) {
+			LAB_FREE_STEP(0);
+			LAB_FREE_STEP(1);
+			LAB_FREE_STEP(2);
+			LAB_FREE_STEP(3);
+		}
+		for (; i < lim; i++)
+			LAB_FREE_STEP(0);
+#undef LAB_FREE_STEP
+		goto stop0;
+stop3:
+		i++;
+stop2:
+		i++;
+stop1:
+		i++;
+stop0:
+		dst += i;
 	}
 	/* Counted as the inline frees are: by pushes alone (see struct
 	 * lab_lcore). Relaxed: single writer. */
 	lab_counter_add(&lc->pushes, (uint64_t)(dst - cache) - len);
 	if (unlikely(bad != 0))
 		lab_counter_add(&lc->cnt.bad_frees, bad);
-	*ok = (unsigned int)(src - pages) - bad;
-	return (unsigned int)(src - pages);
+	*ok = (unsigned int)i - bad;
+	return (unsigned int)i;
 }
 
 /* bulk_to_cache_mode() with the mode a constant: one loop per mode. */

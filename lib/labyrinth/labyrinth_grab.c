@@ -37,6 +37,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
+#include <rte_memcpy.h>
 #include <rte_lcore.h>
 #include <rte_per_lcore.h>
 
@@ -276,25 +277,26 @@ labyrinth_alloc_pages(struct labyrinth *lab, unsigned int gfp,
 }
 
 /*
- * The n most recent pages of lc's cache (len of them) to pages[], newest
- * first, each page's owner record written once: one pass, no call.
+ * The n most recent pages of lc's cache (len of them) to pages[], in the
+ * cache's order (the oldest of the n first), each page's owner record
+ * written once, no call.
  */
 static __rte_always_inline void
 bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
 		uint32_t len, uint32_t stamp)
 {
-	void * const *top = &lab_cache(lc)[len - 1];
+	void * const *from = &lab_cache(lc)[len - n];
 	/* The slot's fields in locals: the record stores below could alias
 	 * them for the compiler, which would reload them every page. */
 	const uintptr_t base = (uintptr_t)lc->base;
 	const unsigned int shift = lc->page_shift;
 	uint64_t * const meta = lc->meta;
 	const uint64_t head = lc->head_bits | ((uint64_t)stamp << 32);
-	unsigned int i;
+	size_t i;
 
 	if (unlikely(lc->strict)) {
 		for (i = 0; i < n; i++) {
-			void *p = top[-(ptrdiff_t)i];
+			void *p = from[i];
 
 			pages[i] = p;
 			record_grab(&meta[((uintptr_t)p - base) >> shift], lc,
@@ -302,14 +304,16 @@ bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
 		}
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		void *p = top[-(ptrdiff_t)i];
-
-		pages[i] = p;
+	/* Two passes: the pointers as rte_mempool moves them (vector
+	 * loads and stores, oldest of the n first), then one plain store
+	 * per record. Measured 1.55 -> 1.2 ns a page (with
+	 * free_bulk()'s loop) against the fused loop of one pointer and
+	 * one record at a time. */
+	rte_memcpy(pages, from, n * sizeof(*pages));
+	for (i = 0; i < n; i++)
 		/* Relaxed: as record_grab() (default pools). */
-		lab_store(&meta[((uintptr_t)p - base) >> shift], head,
+		lab_store(&meta[((uintptr_t)from[i] - base) >> shift], head,
 			LAB_RELAXED);
-	}
 }
 
 unsigned int

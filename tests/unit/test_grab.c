@@ -359,6 +359,85 @@ bulk(uint32_t cache)
 	return 0;
 }
 
+/*
+ * labyrinth_free_bulk() with one bad entry at every position of a table of
+ * 11 (the cached loop takes four pages a round and leaves through a
+ * different exit for each of the four; 11 has a tail of three): a page
+ * freed twice in the same call, an interior pointer, a page freed before
+ * the call, a foreign pointer, each in place of one of 11 held pages. The
+ * ten good entries are freed, the bad one is counted and changes nothing,
+ * and the pages after it are freed too.
+ */
+static int
+bulk_bad_at(uint32_t flags)
+{
+	enum { N = 11, KINDS = 4 };
+	struct labyrinth_stats st0, st;
+	struct labyrinth *lab;
+	void *held[N], *table[N], *spare;
+	char local;
+	unsigned int pos, kind, i;
+
+	lab = ut_create("ut_bulkbad", PS, 64, 0, 32, flags);
+	LT_ASSERT(lab != NULL, "");
+	for (kind = 0; kind < KINDS; kind++) {
+		for (pos = 0; pos < N; pos++) {
+			LT_ASSERT_EQ(labyrinth_alloc_bulk(lab, 0, held, N), N,
+				"");
+			spare = labyrinth_alloc_page(lab, 0);
+			LT_ASSERT(spare != NULL, "");
+			LT_ASSERT_EQ(labyrinth_free_page(lab, spare), 0, "");
+			memcpy(table, held, sizeof(table));
+			switch (kind) {
+			case 0: /* the page before it, a second time */
+				table[pos] = held[pos == 0 ? 1 : pos - 1];
+				break;
+			case 1:
+				table[pos] = (char *)held[pos] + 64;
+				break;
+			case 2: /* freed before the call */
+				table[pos] = spare;
+				break;
+			default:
+				table[pos] = &local;
+				break;
+			}
+			st0 = ut_stats(lab);
+			LT_ASSERT_EQ(labyrinth_free_bulk(lab, table, N), N - 1,
+				"kind %u at %u", kind, pos);
+			st = ut_stats(lab);
+			LT_ASSERT_EQ(st.bad_frees - st0.bad_frees, 1,
+				"kind %u at %u", kind, pos);
+			LT_ASSERT_EQ(st.frees - st0.frees, N - 1,
+				"kind %u at %u", kind, pos);
+			for (i = 0; i < N; i++) {
+				/* The page the bad entry replaced is still
+				 * held. */
+				int want = i == pos ? (int)rte_lcore_id() :
+					-ENOENT;
+
+				LT_ASSERT_EQ(labyrinth_page_owner(lab, held[i]),
+					want, "kind %u at %u, page %u", kind,
+					pos, i);
+			}
+			LT_ASSERT_EQ(labyrinth_page_owner(lab, spare), -ENOENT,
+				"");
+			LT_ASSERT_EQ(labyrinth_free_page(lab, held[pos]), 0,
+				"kind %u at %u", kind, pos);
+			LT_ASSERT_EQ(labyrinth_free_count(lab), 64, "");
+			LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+		}
+	}
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+static int test_bulk_bad_at(void) { return bulk_bad_at(0); }
+static int test_bulk_bad_at_strict(void)
+{
+	return bulk_bad_at(LABYRINTH_F_STRICT);
+}
+
 static int test_bulk_nocache(void) { return bulk(0); }
 static int test_bulk_cache(void) { return bulk(32); }
 
@@ -1077,6 +1156,8 @@ main(int argc, char **argv)
 	LT_RUN(test_watermarks, failures);
 	LT_RUN(test_bulk_nocache, failures);
 	LT_RUN(test_bulk_cache, failures);
+	LT_RUN(test_bulk_bad_at, failures);
+	LT_RUN(test_bulk_bad_at_strict, failures);
 	LT_RUN(test_bad_gfp, failures);
 	LT_RUN(test_zero_nocache, failures);
 	LT_RUN(test_zero_cache, failures);
