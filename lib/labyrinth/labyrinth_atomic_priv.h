@@ -63,6 +63,12 @@ void lab_race_point(void);
  */
 #define lab_fence_seq_cst() \
 	LAB_RMW(rte_atomic_thread_fence(__ATOMIC_SEQ_CST))
+/*
+ * One-sided fences: no instruction on x86 (a compiler barrier), a dmb on
+ * weak-memory CPUs. Not read-modify-writes, not counted.
+ */
+#define lab_fence_release() __atomic_thread_fence(__ATOMIC_RELEASE)
+#define lab_fence_acquire() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 /* Strong CAS; *expected is updated with the current value on failure. */
 #define lab_cas(p, expected, desired, mo_ok, mo_fail) \
 	LAB_RMW(__atomic_compare_exchange_n((p), (expected), (desired), \

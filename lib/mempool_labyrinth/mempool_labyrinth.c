@@ -231,6 +231,46 @@ labyrinth_mp_enqueue_strict(struct rte_mempool *mp, void * const *obj_table,
 	return mp_enqueue(mp, obj_table, n, true);
 }
 
+/*
+ * A dequeue enters its window (struct labyrinth_mempool_lcore's busy)
+ * before its first claim. The release fence orders the store before the
+ * claim's read-modify-write of the map word: a reclaim that has read that
+ * word (then an acquire fence) sees the window open, or a later value.
+ */
+static __rte_always_inline void
+dequeue_enter(struct labyrinth_mempool_lcore *lc, unsigned int lcore_id)
+{
+	if (likely(lcore_id < RTE_MAX_LCORE))
+		/* Relaxed: single writer; the fence below orders it. */
+		lab_store(&lc->busy, lab_load(&lc->busy, LAB_RELAXED) + 1,
+			LAB_RELAXED);
+	else
+		/* Relaxed: many writers, so an RMW; the fence orders it. */
+		lab_fetch_add(&lc->busy, 1, LAB_RELAXED);
+	lab_fence_release();
+}
+
+/* ... and leaves it after its last hold record store. Release: a reclaim
+ * that reads the window closed (acquire) sees those records. */
+static __rte_always_inline void
+dequeue_leave(struct labyrinth_mempool_lcore *lc, unsigned int lcore_id)
+{
+	if (likely(lcore_id < RTE_MAX_LCORE))
+		lab_store(&lc->busy, lab_load(&lc->busy, LAB_RELAXED) + 1,
+			LAB_RELEASE);
+	else
+		lab_fetch_sub(&lc->busy, 1, LAB_RELEASE);
+}
+
+#ifdef LMP_RACE_HOOK
+/* Test-only builds (tests/mempool/test_mempool_reclaim_race.c): called
+ * between a dequeue's claim and its hold record stores. */
+void lmp_race_claimed(void);
+#define LMP_RACE_CLAIMED() lmp_race_claimed()
+#else
+#define LMP_RACE_CLAIMED() do { } while (0)
+#endif
+
 /* Indices a dequeue claims on the stack (2 KiB); a bigger one chains. */
 #define STAGE 512
 
@@ -336,11 +376,13 @@ mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n,
 	/* Only a hint: a stale or racing value (shared slot) is harmless,
 	 * relaxed is enough. */
 	hint = lab_load(&lc->hint, LAB_RELAXED);
+	dequeue_enter(lc, lcore_id);
 	if (likely(n <= STAGE)) {
 		got = labyrinth_map_claim(&h->map, &hint, idx, n);
-		if (likely(got == n))
+		if (likely(got == n)) {
+			LMP_RACE_CLAIMED();
 			hand_out(h, obj_table, idx, n, rec);
-		else {
+		} else {
 			/* The map holds fewer than n (or churn moved the
 			 * bits behind the scan's two passes): they go back,
 			 * the dequeue takes nothing. */
@@ -350,6 +392,7 @@ mp_dequeue(struct rte_mempool *mp, void **obj_table, unsigned int n,
 	} else {
 		ret = dequeue_chained(h, obj_table, n, &hint, rec);
 	}
+	dequeue_leave(lc, lcore_id);
 	/* See above: a hint, relaxed. */
 	lab_store(&lc->hint, hint, LAB_RELAXED);
 	if (unlikely(ret != 0)) {

@@ -95,7 +95,7 @@ extern "C" {
  * it in the memzone; bumped on every change, so that a process built
  * against another layout refuses the pool instead of misreading it.
  */
-#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 5u
+#define LABYRINTH_MEMPOOL_LAYOUT_VERSION 6u
 
 /**
  * Memzone name prefix; the name is the prefix plus the hex address of the
@@ -225,6 +225,16 @@ labyrinth_mempool_hold_stamp(uint64_t rec)
  */
 struct labyrinth_mempool_lcore {
 	uint32_t hint;           /**< map word where the next claim starts */
+	/**
+	 * Dequeues in their window from the first claim to the last hold
+	 * record store (layout version 6). An EAL lcore's slot: a sequence,
+	 * odd while its dequeue is in the window (its only writer, plain
+	 * stores). The shared slot: how many non-EAL threads' dequeues are
+	 * (atomic adds). The reclaim waits for the dequeues it sees in the
+	 * window before its last look at the hold records
+	 * (labyrinth_mempool_reclaim_lcore()).
+	 */
+	uint64_t busy;
 	uint64_t claims;         /**< objects dequeued */
 	uint64_t returns;        /**< objects put back into the map */
 	uint64_t rejects;        /**< returned objects rejected */

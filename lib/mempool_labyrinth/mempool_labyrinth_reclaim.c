@@ -32,9 +32,10 @@
  * in the lcore caches LMP_IN_CACHE. */
 #define CANDIDATE (LMP_IN_CACHE + 1)
 
-/* Time between the two passes: orders of magnitude above a dequeue's own
- * time from its claim to its hold records' stores. */
-#define RECHECK_US 1000u
+/* How long the reclaim waits for the dequeues in their window (see
+ * wait_dequeues()): a dequeue's window is a few hundred nanoseconds unless
+ * its thread is preempted in it. */
+#define WAIT_DEQUEUES_MS 200u
 
 /* Whether object i looks held by lcore_id (a snapshot, see the caller). */
 static bool
@@ -45,6 +46,48 @@ held_by(const struct labyrinth_mempool_hdr *h, uint32_t i,
 
 	return labyrinth_mempool_held_rec(h, i, &rec) &&
 		labyrinth_mempool_hold_owner(rec) == lcore_id;
+}
+
+/*
+ * Wait until every dequeue that was in its window (from its first claim to
+ * its last hold record store, struct labyrinth_mempool_lcore's busy) when
+ * this is called has left it, the dead lcore's own slot excepted (it may
+ * have died in its window). The caller has read the map words it decides
+ * on and issued an acquire fence: a dequeue whose claim it saw had opened
+ * its window before (dequeue_enter()), so it is seen here, and once it is
+ * seen closed (acquire) its hold records are visible. Dequeues that enter
+ * later claim only set bits, never an object the caller found held.
+ * Returns false if one is still in its window after WAIT_DEQUEUES_MS.
+ */
+static bool
+wait_dequeues(const struct labyrinth_mempool_hdr *h, unsigned int dead)
+{
+	const uint64_t deadline = rte_get_timer_cycles() +
+		rte_get_timer_hz() * WAIT_DEQUEUES_MS / 1000;
+	unsigned int s;
+
+	for (s = 0; s <= LABYRINTH_MEMPOOL_SHARED_SLOT; s++) {
+		const uint64_t *busy = &h->lcore[s].busy;
+		const bool shared = s == LABYRINTH_MEMPOOL_SHARED_SLOT;
+		uint64_t v0, v;
+
+		if (s == dead)
+			continue;
+		/* Acquire: see above. */
+		v0 = lab_load(busy, LAB_ACQUIRE);
+		v = v0;
+		/* An lcore's sequence is odd in its window, and a new value
+		 * means it left the one we saw; the shared slot counts the
+		 * non-EAL dequeues in theirs. */
+		while (shared ? v != 0 : (v == v0 && (v & 1) != 0)) {
+			if (rte_get_timer_cycles() > deadline)
+				return false;
+			rte_pause();
+			/* Acquire: see above. */
+			v = lab_load(busy, LAB_ACQUIRE);
+		}
+	}
+	return true;
 }
 
 int64_t
@@ -94,16 +137,15 @@ labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp, unsigned int lcore_id)
 	 * The dead lcore's objects: bit clear and its hold record, not in a
 	 * live lcore's cache. The reads are snapshots; the enqueue below
 	 * decides (its OR takes a held object back once, a second return is
-	 * refused). One snapshot is not enough: between a live lcore's claim
-	 * of an object (bit cleared) and its store of the new hold record,
-	 * the record still names the previous holder, which may be the dead
+	 * refused). One look is not enough: between a live lcore's claim of
+	 * an object (bit cleared) and its store of the new hold record, the
+	 * record still names the previous holder, which may be the dead
 	 * lcore (it dequeued the object once and returned it before it
-	 * died). So the first pass only marks candidates, and the second,
-	 * RECHECK_US later, takes those that still look held by the dead
-	 * lcore: a live dequeue has written its records by then, unless it
-	 * was preempted between its claim and its stores for all that time
-	 * (or claims the object in the instant between our last check and
-	 * our enqueue, as with the state byte before layout version 5).
+	 * died). So the first pass only marks candidates; then the reclaim
+	 * waits for every dequeue in that window (wait_dequeues()), and the
+	 * second pass takes the candidates that still look held by the dead
+	 * lcore: a live dequeue that claimed one has written its record by
+	 * then, and no dequeue can claim one later (its bit is clear).
 	 */
 	for (i = 0; i < n; i++) {
 		if (cached[i] != LMP_IN_CACHE && held_by(h, i, lcore_id)) {
@@ -111,8 +153,15 @@ labyrinth_mempool_reclaim_lcore(struct rte_mempool *mp, unsigned int lcore_id)
 			cand++;
 		}
 	}
-	if (cand != 0)
-		rte_delay_us_sleep(RECHECK_US);
+	/* Acquire: pairs with the dequeues' release fence before their
+	 * claims (wait_dequeues()), whose words the first pass read. */
+	lab_fence_acquire();
+	if (cand != 0 && !wait_dequeues(h, lcore_id)) {
+		LMP_LOG(NOTICE, "mempool %s: lcore %u: a dequeue stayed in its "
+			"window %u ms: %u held object(s) not reclaimed, call "
+			"again", mp->name, lcore_id, WAIT_DEQUEUES_MS, cand);
+		cand = 0;
+	}
 	for (i = 0; i < n && cand != 0; i++) {
 		if (cached[i] != CANDIDATE || !held_by(h, i, lcore_id))
 			continue;
