@@ -318,6 +318,7 @@ bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
 	 * free_bulk()'s loop) against the fused loop of one pointer and
 	 * one record at a time. */
 	rte_memcpy(pages, from, n * sizeof(*pages));
+#pragma GCC unroll 4
 	for (i = 0; i < n; i++)
 		/* Relaxed: as record_grab() (default pools). */
 		lab_store(&meta[((uintptr_t)from[i] - base) >> shift], head,
