@@ -175,7 +175,16 @@ alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
 		return NULL;
 	/* Relaxed: single writer, see lab_cache_refill(). */
 	lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
-	mark_held(zn, idx, 0, lc->lcore_id, lab_now());
+	/* As the inline grab: default pools need no generation, so the
+	 * record is stored without reading it first (F4: the cache-less
+	 * pair 19.1-20.1 -> 16.0-16.9 ns; hoisting the other loads above
+	 * the claim's locked instruction gained nothing more). */
+	if (unlikely(lc->strict))
+		mark_held(zn, idx, 0, lc->lcore_id, lab_now());
+	else
+		/* Relaxed: see mark_held(). */
+		lab_store(&zn->meta[idx], (uint64_t)lc->head_bits |
+			((uint64_t)lab_now() << 32), LAB_RELAXED);
 	lab_counter_add(&lc->cnt.alloc_ok, 1);
 	return lc->base + ((uintptr_t)idx << lc->page_shift);
 }
