@@ -53,9 +53,12 @@ extern int labyrinth_logtype;
  *   bits 0..3   state (LAB_PG_FREE, LAB_PG_HEAD)
  *   bits 4..7   order of the block
  *   bits 8..17  owner lcore id (LABYRINTH_OWNER_NON_EAL for others)
- *   bits 18..31 generation: changed by every grab, kept by a free, so that
- *               a stale record (a free that read it before the page was
- *               freed and grabbed again) never matches the current one
+ *   bits 18..31 generation: changed by every grab of a strict pool and
+ *               of a block, kept by a free, so that a stale record (a
+ *               free that read it before the page was freed and grabbed
+ *               again) never matches the current one; a default pool's
+ *               single-page grabs from its cache or with a token store 0
+ *               (no racing free to arbitrate)
  *   bits 32..63 grab time, rte_rdtsc() >> LAB_STAMP_SHIFT (leak finder)
  * 0 is "free": a zeroed record array is an all-free zone.
  */
