@@ -301,9 +301,13 @@ void *labyrinth_alloc_pages(struct labyrinth *lab, unsigned int gfp,
  *   Number of pages wanted.
  * @return
  *   n, or 0 with rte_errno set (ENOMEM, EINVAL) and nothing taken.
+ *
+ * Inline (labyrinth_fast.h): in a default pool, n pages from the caller's
+ * cache when it holds them, the pointers copied as rte_mempool copies them
+ * and one plain record store a page; every other case calls out of line.
  */
-unsigned int labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp,
-		void **pages, unsigned int n);
+static inline unsigned int labyrinth_alloc_bulk(struct labyrinth *lab,
+		unsigned int gfp, void **pages, unsigned int n);
 
 /**
  * Free one page grabbed with labyrinth_alloc_page() or _bulk().
@@ -366,9 +370,13 @@ int labyrinth_free_pages(struct labyrinth *lab, void *page,
  * @return
  *   Number of pages freed (n when all were valid; 0 if lab or pages is
  *   NULL).
+ *
+ * Inline (labyrinth_fast.h): in a default pool whose caller's cache has
+ * room for all n, each page checked and released with plain loads and
+ * stores, four a round; from the first page that needs more, out of line.
  */
-unsigned int labyrinth_free_bulk(struct labyrinth *lab, void * const *pages,
-		unsigned int n);
+static inline unsigned int labyrinth_free_bulk(struct labyrinth *lab,
+		void * const *pages, unsigned int n);
 
 /**
  * Give the calling lcore's cached pages back to the map.

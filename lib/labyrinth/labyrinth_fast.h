@@ -31,6 +31,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_lcore.h>
+#include <rte_memcpy.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -183,6 +184,38 @@ void *labyrinth_alloc_page_lc(struct labyrinth *lab,
  */
 int labyrinth_free_page_lc(struct labyrinth *lab,
 		struct labyrinth_fast_lcore *lc, void *page);
+
+/**
+ * Internal: labyrinth_alloc_bulk() out of line, every case included.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param gfp
+ *   LABYRINTH_GFP_* flags.
+ * @param pages
+ *   Array of at least n entries for the pages.
+ * @param n
+ *   Number of pages wanted.
+ * @return
+ *   As labyrinth_alloc_bulk().
+ */
+unsigned int labyrinth_alloc_bulk_slow(struct labyrinth *lab, unsigned int gfp,
+		void **pages, unsigned int n);
+
+/**
+ * Internal: labyrinth_free_bulk() out of line, every case included.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param pages
+ *   The pages.
+ * @param n
+ *   How many.
+ * @return
+ *   As labyrinth_free_bulk().
+ */
+unsigned int labyrinth_free_bulk_slow(struct labyrinth *lab,
+		void * const *pages, unsigned int n);
 
 /**
  * Internal: the caller's lcore slot.
@@ -338,6 +371,186 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 	__atomic_store_n(&lc->pushes, pushes + 1, __ATOMIC_RELAXED);
 	return 0;
 }
+
+/**
+ * Internal: one record store of labyrinth_alloc_bulk()'s loop (its
+ * locals: meta, from, base, shift, head, i). Relaxed: as in
+ * labyrinth_alloc_page() (default pool).
+ */
+#define LABYRINTH_FAST_GRAB_STEP(k) __atomic_store_n( \
+	&meta[((uintptr_t)from[i + (k)] - base) >> shift], head, \
+	__ATOMIC_RELAXED)
+
+/**
+ * Internal: one page of labyrinth_free_bulk()'s loop (its locals: pages,
+ * dst, base, shift, npages, meta, i; its labels stop0..stop3).
+ */
+#define LABYRINTH_FAST_FREE_STEP(k) do { \
+	void *p_ = pages[i + (k)]; \
+	uint64_t pg_, m_, *r_; \
+	dst[i + (k)] = p_; \
+	pg_ = labyrinth_fast_page_index((uintptr_t)p_ - base, shift); \
+	if (unlikely(pg_ >= npages)) \
+		goto stop##k; \
+	r_ = &meta[pg_]; \
+	/* Relaxed: as in labyrinth_free_page(). */ \
+	m_ = __atomic_load_n(r_, __ATOMIC_RELAXED); \
+	if (unlikely((m_ & LABYRINTH_FAST_REC_LOW) != \
+			LABYRINTH_FAST_REC_HEAD0)) \
+		goto stop##k; \
+	/* Relaxed: FREE, generation kept, as there. */ \
+	__atomic_store_n(r_, m_ & LABYRINTH_FAST_REC_GEN_MASK, \
+		__ATOMIC_RELAXED); \
+} while (0)
+
+/**
+ * Grab n pages: the inline definition of labyrinth_alloc_bulk() (see
+ * labyrinth.h). All n from the caller's cache when it holds them and the
+ * zone stays at or above its min watermark: the pointers moved as
+ * rte_mempool moves them (rte_memcpy()), then one plain record store a
+ * page. Everything else goes out of line.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param gfp
+ *   LABYRINTH_GFP_* flags.
+ * @param pages
+ *   Array of at least n entries for the pages.
+ * @param n
+ *   Number of pages wanted.
+ * @return
+ *   n, or 0 with rte_errno set and nothing taken.
+ */
+static __rte_always_inline unsigned int
+labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
+		unsigned int n)
+{
+	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
+	void * const *from;
+	uint64_t pops, head;
+	uintptr_t base;
+	uint64_t *meta;
+	unsigned int i, shift;
+	uint32_t len;
+
+	if (unlikely(lc == NULL))
+		return labyrinth_alloc_bulk_slow(lab, gfp, pages, n);
+	/* Relaxed: the lcore is the only writer of both indices. */
+	pops = __atomic_load_n(&lc->pops, __ATOMIC_RELAXED);
+	len = (uint32_t)(__atomic_load_n(&lc->pushes, __ATOMIC_RELAXED) - pops);
+	/* A short cache, strict pools (generations), gfp bits beyond
+	 * ATOMIC, nothing to do or nowhere to put it: out of line. */
+	if (unlikely(len < n || n == 0 || pages == NULL ||
+			gfp > LABYRINTH_GFP_ATOMIC || lc->strict))
+		return labyrinth_alloc_bulk_slow(lab, gfp, pages, n);
+	/* Relaxed: a budget snapshot, as in labyrinth_alloc_page(): taking
+	 * n must leave the zone at or above min (avail + len - n >=
+	 * reserve, as the out-of-line path decides); an lcore without a
+	 * fast path has a reserve of INT64_MAX. */
+	if (unlikely(__atomic_load_n(lc->avail, __ATOMIC_RELAXED) +
+			(int64_t)(len - n) < lc->reserve))
+		return labyrinth_alloc_bulk_slow(lab, gfp, pages, n);
+	from = &labyrinth_fast_cache(lc)[len - n];
+	rte_memcpy(pages, from, (size_t)n * sizeof(*pages));
+	/* The slot's fields in locals: the record stores could alias them
+	 * for the compiler. Relaxed (the clock): a timestamp. */
+	base = (uintptr_t)lc->base;
+	shift = lc->page_shift;
+	meta = lc->meta;
+	head = lc->head_bits | ((uint64_t)__atomic_load_n(&labyrinth_fast_clock,
+			__ATOMIC_RELAXED) << LABYRINTH_FAST_REC_STAMP_SHIFT);
+	/* Relaxed: as in labyrinth_alloc_page() (default pool). Four a
+	 * round: one loop test for four. */
+	for (i = 0; i + 4 <= n; i += 4) {
+		LABYRINTH_FAST_GRAB_STEP(0);
+		LABYRINTH_FAST_GRAB_STEP(1);
+		LABYRINTH_FAST_GRAB_STEP(2);
+		LABYRINTH_FAST_GRAB_STEP(3);
+	}
+	for (; i < n; i++)
+		LABYRINTH_FAST_GRAB_STEP(0);
+	/* Relaxed: the lcore is the cache's only writer. */
+	__atomic_store_n(&lc->pops, pops + n, __ATOMIC_RELAXED);
+	return n;
+}
+
+/**
+ * Free n pages: the inline definition of labyrinth_free_bulk() (see
+ * labyrinth.h). In a default pool with room for all n in the caller's
+ * cache and the zone not below min, each page of the caller's zone is
+ * checked and released as by labyrinth_free_page(), four a round; the
+ * first page that is not for this path (foreign, interior, not a held
+ * page) and all after it go out of line.
+ *
+ * @param lab
+ *   The labyrinth.
+ * @param pages
+ *   The pages.
+ * @param n
+ *   How many.
+ * @return
+ *   Number of pages freed.
+ */
+static __rte_always_inline unsigned int
+labyrinth_free_bulk(struct labyrinth *lab, void * const *pages,
+		unsigned int n)
+{
+	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
+	uint64_t pushes, npages, *meta;
+	uintptr_t base;
+	unsigned int shift;
+	uint32_t len;
+	void **dst;
+	size_t i;
+
+	if (unlikely(lc == NULL || pages == NULL))
+		return labyrinth_free_bulk_slow(lab, pages, n);
+	/* Relaxed: the lcore is the only writer of both indices. */
+	pushes = __atomic_load_n(&lc->pushes, __ATOMIC_RELAXED);
+	len = (uint32_t)(pushes - __atomic_load_n(&lc->pops, __ATOMIC_RELAXED));
+	/* Room for all n (free_size is 0 in strict pools, for cache-less
+	 * lcores and where there is no fast path); relaxed: a budget
+	 * snapshot, below min the pages go back to the map, out of line. */
+	if (unlikely((uint64_t)len + n > lc->free_size ||
+			__atomic_load_n(lc->avail, __ATOMIC_RELAXED) <
+			lc->reserve))
+		return labyrinth_free_bulk_slow(lab, pages, n);
+	base = (uintptr_t)lc->base;
+	npages = lc->npages;
+	shift = lc->page_shift;
+	meta = lc->meta;
+	dst = &labyrinth_fast_cache(lc)[len];
+	/* Each page goes to its cache slot first (past the cache's length
+	 * until pushes moves: harmless if it turns out bad), which frees
+	 * its register for the index. A record that is not a held order-0
+	 * head stops the loop: the out-of-line path rejects or frees that
+	 * page, having changed nothing here. */
+	for (i = 0; i + 4 <= n; i += 4) {
+		LABYRINTH_FAST_FREE_STEP(0);
+		LABYRINTH_FAST_FREE_STEP(1);
+		LABYRINTH_FAST_FREE_STEP(2);
+		LABYRINTH_FAST_FREE_STEP(3);
+	}
+	for (; i < n; i++)
+		LABYRINTH_FAST_FREE_STEP(0);
+	goto stop0;
+stop3:
+	i++;
+stop2:
+	i++;
+stop1:
+	i++;
+stop0:
+	/* Relaxed: the lcore is the cache's only writer. */
+	__atomic_store_n(&lc->pushes, pushes + i, __ATOMIC_RELAXED);
+	if (unlikely(i != n))
+		return (unsigned int)i + labyrinth_free_bulk_slow(lab, pages + i,
+			n - (unsigned int)i);
+	return n;
+}
+
+#undef LABYRINTH_FAST_GRAB_STEP
+#undef LABYRINTH_FAST_FREE_STEP
 
 #ifdef __cplusplus
 }

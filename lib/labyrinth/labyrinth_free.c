@@ -372,7 +372,8 @@ bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
 }
 
 unsigned int
-labyrinth_free_bulk(struct labyrinth *lab, void * const *pages, unsigned int n)
+labyrinth_free_bulk_slow(struct labyrinth *lab, void * const *pages,
+		unsigned int n)
 {
 	struct lab_lcore *lc;
 	unsigned int i, ok = 0, pushed;

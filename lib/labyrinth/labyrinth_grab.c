@@ -335,8 +335,8 @@ bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
 }
 
 unsigned int
-labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
-		unsigned int n)
+labyrinth_alloc_bulk_slow(struct labyrinth *lab, unsigned int gfp,
+		void **pages, unsigned int n)
 {
 	struct lab_lcore *lc;
 	unsigned int i;
