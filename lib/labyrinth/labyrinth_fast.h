@@ -404,6 +404,59 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 } while (0)
 
 /**
+ * Internal: the loop of a default pool's cached bulk free, inline here and
+ * out of line (labyrinth_free_bulk_slow()). Each page goes to its cache
+ * slot first (past the cache's length until pushes moves: harmless if it
+ * turns out bad), which frees its register for the index; its record must
+ * be a held order-0 head, and goes to FREE, generation kept. Four pages a
+ * round: one loop test for four. Stops at the first page that is not for
+ * this path (foreign, interior, not a held page), having changed nothing
+ * for it.
+ *
+ * @param pages
+ *   The pages.
+ * @param n
+ *   How many (room for all in the cache at dst).
+ * @param dst
+ *   The cache's first free slot.
+ * @param base
+ *   First page byte of the caller's zone.
+ * @param shift
+ *   log2 of the page size.
+ * @param npages
+ *   Pages of the zone from base.
+ * @param meta
+ *   The zone's owner records.
+ * @return
+ *   How many pages, from the first, were released into the cache.
+ */
+static __rte_always_inline size_t
+labyrinth_fast_free_run(void * const *pages, size_t n, void **dst,
+		uintptr_t base, unsigned int shift, uint64_t npages,
+		uint64_t *meta)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		LABYRINTH_FAST_FREE_STEP(0);
+		LABYRINTH_FAST_FREE_STEP(1);
+		LABYRINTH_FAST_FREE_STEP(2);
+		LABYRINTH_FAST_FREE_STEP(3);
+	}
+	for (; i < n; i++)
+		LABYRINTH_FAST_FREE_STEP(0);
+	return n;
+stop3:
+	i++;
+stop2:
+	i++;
+stop1:
+	i++;
+stop0:
+	return i;
+}
+
+/**
  * Grab n pages: the inline definition of labyrinth_alloc_bulk() (see
  * labyrinth.h). All n from the caller's cache when it holds them and the
  * zone stays at or above its min watermark: the pointers moved as
@@ -496,11 +549,8 @@ labyrinth_free_bulk(struct labyrinth *lab, void * const *pages,
 		unsigned int n)
 {
 	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
-	uint64_t pushes, npages, *meta;
-	uintptr_t base;
-	unsigned int shift;
+	uint64_t pushes;
 	uint32_t len;
-	void **dst;
 	size_t i;
 
 	if (unlikely(lc == NULL || pages == NULL))
@@ -515,32 +565,8 @@ labyrinth_free_bulk(struct labyrinth *lab, void * const *pages,
 			__atomic_load_n(lc->avail, __ATOMIC_RELAXED) <
 			lc->reserve))
 		return labyrinth_free_bulk_slow(lab, pages, n);
-	base = (uintptr_t)lc->base;
-	npages = lc->npages;
-	shift = lc->page_shift;
-	meta = lc->meta;
-	dst = &labyrinth_fast_cache(lc)[len];
-	/* Each page goes to its cache slot first (past the cache's length
-	 * until pushes moves: harmless if it turns out bad), which frees
-	 * its register for the index. A record that is not a held order-0
-	 * head stops the loop: the out-of-line path rejects or frees that
-	 * page, having changed nothing here. */
-	for (i = 0; i + 4 <= n; i += 4) {
-		LABYRINTH_FAST_FREE_STEP(0);
-		LABYRINTH_FAST_FREE_STEP(1);
-		LABYRINTH_FAST_FREE_STEP(2);
-		LABYRINTH_FAST_FREE_STEP(3);
-	}
-	for (; i < n; i++)
-		LABYRINTH_FAST_FREE_STEP(0);
-	goto stop0;
-stop3:
-	i++;
-stop2:
-	i++;
-stop1:
-	i++;
-stop0:
+	i = labyrinth_fast_free_run(pages, n, &labyrinth_fast_cache(lc)[len],
+		(uintptr_t)lc->base, lc->page_shift, lc->npages, lc->meta);
 	/* Relaxed: the lcore is the cache's only writer. */
 	__atomic_store_n(&lc->pushes, pushes + i, __ATOMIC_RELAXED);
 	if (unlikely(i != n))

@@ -312,44 +312,9 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 			*dst++ = p;
 		}
 	} else {
-		/* One index for the caller's table and the cache; the page
-		 * goes to its cache slot first (past the cache's length until
-		 * pushes moves, so harmless if the page turns out bad), which
-		 * frees its register for the index. Four pages a round: one
-		 * loop test for four. */
-#define LAB_FREE_STEP(k) do { \
-			void *p_ = pages[i + (k)]; \
-			uint64_t pg_, m_, *r_; \
-			dst[i + (k)] = p_; \
-			pg_ = labyrinth_fast_page_index((uintptr_t)p_ - base, \
-				shift); \
-			if (unlikely(pg_ >= npages)) \
-				goto stop##k; \
-			r_ = &meta[pg_]; \
-			/* Relaxed: see release_record(). */ \
-			m_ = lab_load(r_, LAB_RELAXED); \
-			if (unlikely((m_ & 0xff) != LAB_PG_HEAD)) \
-				goto stop##k; /* not a held single page */ \
-			/* Relaxed: see release_record(). */ \
-			lab_store(r_, lab_meta_freed(m_), LAB_RELAXED); \
-		} while (0)
-		for (i = 0; i + 4 <= lim; i += 4) {
-			LAB_FREE_STEP(0);
-			LAB_FREE_STEP(1);
-			LAB_FREE_STEP(2);
-			LAB_FREE_STEP(3);
-		}
-		for (; i < lim; i++)
-			LAB_FREE_STEP(0);
-#undef LAB_FREE_STEP
-		goto stop0;
-stop3:
-		i++;
-stop2:
-		i++;
-stop1:
-		i++;
-stop0:
+		/* As labyrinth_free_bulk() inline (labyrinth_fast.h). */
+		i = labyrinth_fast_free_run(pages, lim, dst, base, shift,
+			npages, meta);
 		dst += i;
 	}
 	/* Counted as the inline frees are: by pushes alone (see struct
