@@ -771,10 +771,11 @@ test_stats_exact(void)
 /*
  * Exact counters with a cache: the inline grab and free count nothing but
  * the cache's two indices, and the slow paths (refill, flush, bulk, the
- * out-of-line calls) keep their share apart; every mix must add up.
+ * out-of-line calls) keep their share apart; every mix must add up. A
+ * strict pool's cached free is out of line and counts by the indices too.
  */
 static int
-test_stats_cached(void)
+stats_cached(uint32_t flags)
 {
 	const uint32_t nb = 1024, cache = 64;
 	struct labyrinth_stats st;
@@ -782,7 +783,7 @@ test_stats_cached(void)
 	uint64_t grabs = 0, frees = 0;
 	unsigned int i, round;
 
-	lab = ut_create("ut_stc", PS, nb, 0, cache, 0);
+	lab = ut_create("ut_stc", PS, nb, 0, cache, flags);
 	LT_ASSERT(lab != NULL, "");
 	for (round = 0; round < 4; round++) {
 		unsigned int n = 10 + round * 100; /* 10 .. 310: refills */
@@ -829,6 +830,12 @@ test_stats_cached(void)
 	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
 	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
 	return 0;
+}
+
+static int test_stats_cached(void) { return stats_cached(0); }
+static int test_stats_cached_strict(void)
+{
+	return stats_cached(LABYRINTH_F_STRICT);
 }
 
 /* Churn of one lcore for test_stats_monotonic(). */
@@ -1169,6 +1176,7 @@ main(int argc, char **argv)
 	LT_RUN(test_owner_strict_cache, failures);
 	LT_RUN(test_stats_exact, failures);
 	LT_RUN(test_stats_cached, failures);
+	LT_RUN(test_stats_cached_strict, failures);
 	LT_RUN_SKIPPABLE(test_stats_monotonic, failures, skipped);
 	LT_RUN(test_cache_behaviour, failures);
 	LT_RUN(test_held_walk, failures);
