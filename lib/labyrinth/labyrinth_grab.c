@@ -161,38 +161,10 @@ alloc_page_slow(struct labyrinth *lab, unsigned int gfp)
 }
 
 /*
- * The cache-less single-page grab: a token and a free bit at the lcore's
- * hint, the zone above min. NULL when that is not the case.
- */
-static __rte_always_inline void *
-alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
-{
-	struct lab_zone *zn = &lab->zone[lc->zone];
-	uint32_t tokens = lc->tokens, idx;
-
-	if (unlikely(tokens == 0 || !above_min(zn, tokens) ||
-			claim_one(&zn->map, &lc->hint, &idx) != 1))
-		return NULL;
-	/* Relaxed: single writer, see lab_cache_refill(). */
-	lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
-	/* As the inline grab: default pools need no generation, so the
-	 * record is stored without reading it first (F4: the cache-less
-	 * pair 19.1-20.1 -> 16.0-16.9 ns; hoisting the other loads above
-	 * the claim's locked instruction gained nothing more). */
-	if (unlikely(lc->strict))
-		mark_held(zn, idx, 0, lc->lcore_id, lab_now());
-	else
-		/* Relaxed: see mark_held(). */
-		lab_store(&zn->meta[idx], (uint64_t)lc->head_bits |
-			((uint64_t)lab_now() << 32), LAB_RELAXED);
-	lab_counter_add(&lc->cnt.alloc_ok, 1);
-	return lc->base + ((uintptr_t)idx << lc->page_shift);
-}
-
-/*
- * The owner record of an order-0 page lc grabs from its cache. Strict pools
- * move the generation on (the record is read first); default pools, which
- * do not arbitrate racing frees, need no generation and just store.
+ * The owner record of an order-0 page lc grabs from its cache or with a
+ * token. Strict pools move the generation on (the record is read first);
+ * default pools, which do not arbitrate racing frees, need no generation
+ * and just store.
  */
 static __rte_always_inline void
 record_grab(uint64_t *r, const struct lab_lcore *lc, uint32_t stamp)
@@ -207,6 +179,30 @@ record_grab(uint64_t *r, const struct lab_lcore *lc, uint32_t stamp)
 		/* Relaxed: see mark_held(). */
 		lab_store(r, head | ((uint64_t)stamp << 32), LAB_RELAXED);
 }
+
+/*
+ * The cache-less single-page grab: a token and a free bit at the lcore's
+ * hint, the zone above min. NULL when that is not the case.
+ */
+static __rte_always_inline void *
+alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uint32_t tokens = lc->tokens, idx;
+
+	if (unlikely(tokens == 0 || !above_min(zn, tokens) ||
+			claim_one(&zn->map, &lc->hint, &idx) != 1))
+		return NULL;
+	/* Relaxed: single writer, see lab_cache_refill(). */
+	lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
+	/* As the inline grab: a default pool's record is stored without
+	 * reading it first (F4: the cache-less pair 19.1-20.1 -> 16.0-16.9
+	 * ns, against mark_held()'s load and store). */
+	record_grab(&zn->meta[idx], lc, lab_now());
+	lab_counter_add(&lc->cnt.alloc_ok, 1);
+	return lc->base + ((uintptr_t)idx << lc->page_shift);
+}
+
 
 /* A cache-less lcore's token grab, else every case. Out of line, so that
  * alloc_page_lc() stays a leaf whose empty-pool refusal saves no register
