@@ -373,13 +373,51 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 }
 
 /**
- * Internal: one record store of labyrinth_alloc_bulk()'s loop (its
- * locals: meta, from, base, shift, head, i). Relaxed: as in
- * labyrinth_alloc_page() (default pool).
+ * Internal: one record store of labyrinth_fast_grab_run()'s loop (its
+ * arguments and i). Relaxed: as in labyrinth_alloc_page() (default pool).
  */
 #define LABYRINTH_FAST_GRAB_STEP(k) __atomic_store_n( \
 	&meta[((uintptr_t)from[i + (k)] - base) >> shift], head, \
 	__ATOMIC_RELAXED)
+
+/**
+ * Internal: a default pool's cached bulk grab, inline here and out of
+ * line (labyrinth_alloc_bulk_slow()): the n pointers moved as rte_mempool
+ * moves them (rte_memcpy()), then one plain record store a page, four a
+ * round (one loop test for four). The caller moves pops on.
+ *
+ * @param pages
+ *   Where the pages go.
+ * @param from
+ *   The n most recent entries of the cache.
+ * @param n
+ *   How many.
+ * @param base
+ *   First page byte of the caller's zone.
+ * @param shift
+ *   log2 of the page size.
+ * @param meta
+ *   The zone's owner records.
+ * @param head
+ *   The record of a page held by the caller, grabbed now.
+ */
+static __rte_always_inline void
+labyrinth_fast_grab_run(void **pages, void * const *from, unsigned int n,
+		uintptr_t base, unsigned int shift, uint64_t *meta,
+		uint64_t head)
+{
+	unsigned int i;
+
+	rte_memcpy(pages, from, (size_t)n * sizeof(*pages));
+	for (i = 0; i + 4 <= n; i += 4) {
+		LABYRINTH_FAST_GRAB_STEP(0);
+		LABYRINTH_FAST_GRAB_STEP(1);
+		LABYRINTH_FAST_GRAB_STEP(2);
+		LABYRINTH_FAST_GRAB_STEP(3);
+	}
+	for (; i < n; i++)
+		LABYRINTH_FAST_GRAB_STEP(0);
+}
 
 /**
  * Internal: one page of labyrinth_free_bulk()'s loop (its locals: pages,
@@ -459,9 +497,8 @@ stop0:
 /**
  * Grab n pages: the inline definition of labyrinth_alloc_bulk() (see
  * labyrinth.h). All n from the caller's cache when it holds them and the
- * zone stays at or above its min watermark: the pointers moved as
- * rte_mempool moves them (rte_memcpy()), then one plain record store a
- * page. Everything else goes out of line.
+ * zone stays at or above its min watermark (labyrinth_fast_grab_run()).
+ * Everything else goes out of line.
  *
  * @param lab
  *   The labyrinth.
@@ -479,11 +516,7 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 		unsigned int n)
 {
 	struct labyrinth_fast_lcore *lc = labyrinth_fast_slot(lab);
-	void * const *from;
-	uint64_t pops, head;
-	uintptr_t base;
-	uint64_t *meta;
-	unsigned int i, shift;
+	uint64_t pops;
 	uint32_t len;
 
 	if (unlikely(lc == NULL))
@@ -503,25 +536,11 @@ labyrinth_alloc_bulk(struct labyrinth *lab, unsigned int gfp, void **pages,
 	if (unlikely(__atomic_load_n(lc->avail, __ATOMIC_RELAXED) +
 			(int64_t)(len - n) < lc->reserve))
 		return labyrinth_alloc_bulk_slow(lab, gfp, pages, n);
-	from = &labyrinth_fast_cache(lc)[len - n];
-	rte_memcpy(pages, from, (size_t)n * sizeof(*pages));
-	/* The slot's fields in locals: the record stores could alias them
-	 * for the compiler. Relaxed (the clock): a timestamp. */
-	base = (uintptr_t)lc->base;
-	shift = lc->page_shift;
-	meta = lc->meta;
-	head = lc->head_bits | ((uint64_t)__atomic_load_n(&labyrinth_fast_clock,
-			__ATOMIC_RELAXED) << LABYRINTH_FAST_REC_STAMP_SHIFT);
-	/* Relaxed: as in labyrinth_alloc_page() (default pool). Four a
-	 * round: one loop test for four. */
-	for (i = 0; i + 4 <= n; i += 4) {
-		LABYRINTH_FAST_GRAB_STEP(0);
-		LABYRINTH_FAST_GRAB_STEP(1);
-		LABYRINTH_FAST_GRAB_STEP(2);
-		LABYRINTH_FAST_GRAB_STEP(3);
-	}
-	for (; i < n; i++)
-		LABYRINTH_FAST_GRAB_STEP(0);
+	/* Relaxed (the clock): a timestamp. */
+	labyrinth_fast_grab_run(pages, &labyrinth_fast_cache(lc)[len - n], n,
+		(uintptr_t)lc->base, lc->page_shift, lc->meta,
+		lc->head_bits | ((uint64_t)__atomic_load_n(&labyrinth_fast_clock,
+			__ATOMIC_RELAXED) << LABYRINTH_FAST_REC_STAMP_SHIFT));
 	/* Relaxed: the lcore is the cache's only writer. */
 	__atomic_store_n(&lc->pops, pops + n, __ATOMIC_RELAXED);
 	return n;
