@@ -267,7 +267,7 @@ lab_cache_set_len(struct lab_lcore *lc, uint32_t len)
 	/* Relaxed store, then a release fence: the odd seq is visible
 	 * before any of the changes below (the writer half of a seqcount). */
 	lab_store(&lc->seq, seq, LAB_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	lab_fence_release();
 	/* Relaxed: single writer; the seq stores order them for readers. */
 	if (len > old) {
 		lab_counter_add(&lc->slow_pushes, len - old);

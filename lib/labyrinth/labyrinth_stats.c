@@ -138,7 +138,7 @@ lab_lcore_inline_counts(const struct lab_lcore *lc, uint64_t *alloc_ok,
 		spo = lab_load(&lc->slow_pops, LAB_RELAXED);
 		/* Acquire fence: the loads above happen before the second
 		 * seq load (the reader half of a seqcount). */
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		lab_fence_acquire();
 		s1 = lab_load(&lc->seq, LAB_RELAXED);
 	} while ((s0 & 1) != 0 || s0 != s1);
 	*alloc_ok = po - spo;

@@ -256,9 +256,11 @@ static __rte_always_inline void
 dequeue_leave(struct labyrinth_mempool_lcore *lc, unsigned int lcore_id)
 {
 	if (likely(lcore_id < RTE_MAX_LCORE))
+		/* Relaxed load: single writer; release store: see above. */
 		lab_store(&lc->busy, lab_load(&lc->busy, LAB_RELAXED) + 1,
 			LAB_RELEASE);
 	else
+		/* Release: see above; many writers, so an RMW. */
 		lab_fetch_sub(&lc->busy, 1, LAB_RELEASE);
 }
 
