@@ -117,6 +117,20 @@ mt_pool_create(const char *name, unsigned int n, unsigned int elt_size,
 }
 
 /*
+ * EAL initialised (lt_eal_init()), then the ops name under test: the first
+ * application argument (after --), or def.
+ */
+static inline const char *
+mt_eal_init_ops(int argc, char **argv, const char *def)
+{
+	int n = lt_eal_init(argc, argv);
+	const char *ops = argc > n + 1 ? argv[n + 1] : def;
+
+	printf("ops %s\n", ops);
+	return ops;
+}
+
+/*
  * The -d argument for the plugin named by environment variable env_src
  * (meson sets it): a copy in a folder EAL accepts (tests/lt_plugin.h).
  */

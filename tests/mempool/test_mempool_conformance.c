@@ -521,15 +521,9 @@ test_no_cache_align(void)
 int
 main(int argc, char **argv)
 {
-	int failures = 0, ret;
+	int failures = 0;
 
-
-	ret = lt_eal_init(argc, argv);
-	argc -= ret;
-	argv += ret;
-	if (argc > 1)
-		ops_name = argv[1];
-	printf("ops %s\n", ops_name);
+	ops_name = mt_eal_init_ops(argc, argv, ops_name);
 	LT_RUN(test_sizes, failures);
 	LT_RUN(test_pktmbuf, failures);
 	LT_RUN(test_bad_returns, failures);

@@ -195,11 +195,9 @@ test_fail_keeps_cache(void)
 int
 main(int argc, char **argv)
 {
-	int failures = 0, n;
+	int failures = 0;
 
-	n = lt_eal_init(argc, argv);
-	if (argc > n + 1)
-		ops = argv[n + 1];
+	ops = mt_eal_init_ops(argc, argv, ops);
 	strict = strcmp(ops, "labyrinth_strict") == 0;
 	LT_RUN(test_single, failures);
 	LT_RUN(test_bulk, failures);

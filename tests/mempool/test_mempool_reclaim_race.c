@@ -190,14 +190,9 @@ test_dead_still_reclaimed(void)
 int
 main(int argc, char **argv)
 {
-	int failures = 0, ret;
+	int failures = 0;
 
-	ret = lt_eal_init(argc, argv);
-	argc -= ret;
-	argv += ret;
-	if (argc > 1)
-		ops_name = argv[1];
-	printf("ops %s\n", ops_name);
+	ops_name = mt_eal_init_ops(argc, argv, ops_name);
 	if (rte_lcore_count() < 2) {
 		printf("needs 2 lcores (-l 0-1)\n");
 		return 77;
