@@ -364,8 +364,9 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 			__atomic_load_n(lc->avail, __ATOMIC_RELAXED) <
 			lc->reserve))
 		return labyrinth_free_page_lc(lab, lc, page);
-	/* Relaxed: FREE, generation kept; see above. */
-	__atomic_store_n(r, m & LABYRINTH_FAST_REC_GEN_MASK, __ATOMIC_RELAXED);
+	/* Relaxed: FREE; see above. A default pool's record needs no
+	 * generation (nothing to arbitrate), so a constant: no register. */
+	__atomic_store_n(r, 0, __ATOMIC_RELAXED);
 	labyrinth_fast_cache(lc)[len] = page;
 	/* Relaxed: the lcore is the cache's only writer; see the grab. */
 	__atomic_store_n(&lc->pushes, pushes + 1, __ATOMIC_RELAXED);
@@ -373,7 +374,15 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 }
 
 /**
- * Internal: one record store of labyrinth_fast_grab_run()'s loop (its
+ * Internal: log2 of LABYRINTH_PAGE_SIZE_DEFAULT. The bulk loops are built
+ * twice, for this page size as a constant and for any other: a shift by a
+ * register (shr/ror by cl) costs two micro-ops on x86 without BMI2 (the
+ * -march DPDK's packages build for), one by a constant one.
+ */
+#define LABYRINTH_FAST_SHIFT_DEFAULT 12
+
+/**
+ * Internal: one record store of labyrinth_fast_grab_recs()'s loop (its
  * arguments and i). Relaxed: as in labyrinth_alloc_page() (default pool).
  */
 #define LABYRINTH_FAST_GRAB_STEP(k) __atomic_store_n( \
@@ -381,10 +390,44 @@ labyrinth_free_page(struct labyrinth *lab, void *page)
 	__ATOMIC_RELAXED)
 
 /**
+ * Internal: the record stores of labyrinth_fast_grab_run(), four a round
+ * (one loop test for four).
+ *
+ * @param from
+ *   The pages.
+ * @param n
+ *   How many.
+ * @param base
+ *   First page byte of the caller's zone.
+ * @param shift
+ *   log2 of the page size.
+ * @param meta
+ *   The zone's owner records.
+ * @param head
+ *   The record of a page held by the caller, grabbed now.
+ */
+static __rte_always_inline void
+labyrinth_fast_grab_recs(void * const *from, unsigned int n, uintptr_t base,
+		unsigned int shift, uint64_t *meta, uint64_t head)
+{
+	unsigned int i;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		LABYRINTH_FAST_GRAB_STEP(0);
+		LABYRINTH_FAST_GRAB_STEP(1);
+		LABYRINTH_FAST_GRAB_STEP(2);
+		LABYRINTH_FAST_GRAB_STEP(3);
+	}
+	for (; i < n; i++)
+		LABYRINTH_FAST_GRAB_STEP(0);
+}
+
+/**
  * Internal: a default pool's cached bulk grab, inline here and out of
  * line (labyrinth_alloc_bulk_slow()): the n pointers moved as rte_mempool
- * moves them (rte_memcpy()), then one plain record store a page, four a
- * round (one loop test for four). The caller moves pops on.
+ * moves them (rte_memcpy()), then one plain record store a page
+ * (labyrinth_fast_grab_recs(), with the default page size's shift a
+ * constant). The caller moves pops on.
  *
  * @param pages
  *   Where the pages go.
@@ -406,50 +449,85 @@ labyrinth_fast_grab_run(void **pages, void * const *from, unsigned int n,
 		uintptr_t base, unsigned int shift, uint64_t *meta,
 		uint64_t head)
 {
-	unsigned int i;
-
 	rte_memcpy(pages, from, (size_t)n * sizeof(*pages));
-	for (i = 0; i + 4 <= n; i += 4) {
-		LABYRINTH_FAST_GRAB_STEP(0);
-		LABYRINTH_FAST_GRAB_STEP(1);
-		LABYRINTH_FAST_GRAB_STEP(2);
-		LABYRINTH_FAST_GRAB_STEP(3);
-	}
-	for (; i < n; i++)
-		LABYRINTH_FAST_GRAB_STEP(0);
+	if (likely(shift == LABYRINTH_FAST_SHIFT_DEFAULT))
+		labyrinth_fast_grab_recs(from, n, base,
+			LABYRINTH_FAST_SHIFT_DEFAULT, meta, head);
+	else
+		labyrinth_fast_grab_recs(from, n, base, shift, meta, head);
 }
 
 /**
- * Internal: one page of labyrinth_free_bulk()'s loop (its locals: pages,
- * dst, base, shift, npages, meta, i; its labels stop0..stop3).
+ * Internal: one page of labyrinth_fast_free_recs()'s loop (its arguments
+ * and i; its labels stop0..stop3).
  */
 #define LABYRINTH_FAST_FREE_STEP(k) do { \
-	void *p_ = pages[i + (k)]; \
-	uint64_t pg_, m_, *r_; \
-	dst[i + (k)] = p_; \
-	pg_ = labyrinth_fast_page_index((uintptr_t)p_ - base, shift); \
+	uint64_t pg_ = labyrinth_fast_page_index( \
+		(uintptr_t)pages[i + (k)] - base, shift); \
 	if (unlikely(pg_ >= npages)) \
 		goto stop##k; \
-	r_ = &meta[pg_]; \
 	/* Relaxed: as in labyrinth_free_page(). */ \
-	m_ = __atomic_load_n(r_, __ATOMIC_RELAXED); \
-	if (unlikely((m_ & LABYRINTH_FAST_REC_LOW) != \
-			LABYRINTH_FAST_REC_HEAD0)) \
+	if (unlikely((__atomic_load_n(&meta[pg_], __ATOMIC_RELAXED) & \
+			LABYRINTH_FAST_REC_LOW) != LABYRINTH_FAST_REC_HEAD0)) \
 		goto stop##k; \
-	/* Relaxed: FREE, generation kept, as there. */ \
-	__atomic_store_n(r_, m_ & LABYRINTH_FAST_REC_GEN_MASK, \
-		__ATOMIC_RELAXED); \
+	/* Relaxed: FREE, no generation, as there. */ \
+	__atomic_store_n(&meta[pg_], 0, __ATOMIC_RELAXED); \
 } while (0)
 
 /**
- * Internal: the loop of a default pool's cached bulk free, inline here and
- * out of line (labyrinth_free_bulk_slow()). Each page goes to its cache
- * slot first (past the cache's length until pushes moves: harmless if it
- * turns out bad), which frees its register for the index; its record must
- * be a held order-0 head, and goes to FREE, generation kept. Four pages a
- * round: one loop test for four. Stops at the first page that is not for
- * this path (foreign, interior, not a held page), having changed nothing
- * for it.
+ * Internal: the record checks and stores of labyrinth_fast_free_run():
+ * each page's record must be a held order-0 head, and goes to FREE (0: a
+ * default pool keeps no generation), four pages a round: one loop test for
+ * four. Stops at the first page that is not for this path (foreign,
+ * interior, not a held page), having changed nothing for it.
+ *
+ * @param pages
+ *   The pages.
+ * @param n
+ *   How many.
+ * @param base
+ *   First page byte of the caller's zone.
+ * @param shift
+ *   log2 of the page size.
+ * @param npages
+ *   Pages of the zone from base.
+ * @param meta
+ *   The zone's owner records.
+ * @return
+ *   How many pages, from the first, were released.
+ */
+static __rte_always_inline size_t
+labyrinth_fast_free_recs(void * const *pages, size_t n, uintptr_t base,
+		unsigned int shift, uint64_t npages, uint64_t *meta)
+{
+	size_t i;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		LABYRINTH_FAST_FREE_STEP(0);
+		LABYRINTH_FAST_FREE_STEP(1);
+		LABYRINTH_FAST_FREE_STEP(2);
+		LABYRINTH_FAST_FREE_STEP(3);
+	}
+	for (; i < n; i++)
+		LABYRINTH_FAST_FREE_STEP(0);
+	return n;
+stop3:
+	i++;
+stop2:
+	i++;
+stop1:
+	i++;
+stop0:
+	return i;
+}
+
+/**
+ * Internal: a default pool's cached bulk free, inline here and out of
+ * line (labyrinth_free_bulk_slow()). The n pointers go to the cache first,
+ * moved as rte_mempool moves them (rte_memcpy(); past the cache's length
+ * until pushes moves: harmless for those that turn out bad); then
+ * labyrinth_fast_free_recs() releases their records, with the default page
+ * size's shift a constant.
  *
  * @param pages
  *   The pages.
@@ -473,25 +551,11 @@ labyrinth_fast_free_run(void * const *pages, size_t n, void **dst,
 		uintptr_t base, unsigned int shift, uint64_t npages,
 		uint64_t *meta)
 {
-	size_t i;
-
-	for (i = 0; i + 4 <= n; i += 4) {
-		LABYRINTH_FAST_FREE_STEP(0);
-		LABYRINTH_FAST_FREE_STEP(1);
-		LABYRINTH_FAST_FREE_STEP(2);
-		LABYRINTH_FAST_FREE_STEP(3);
-	}
-	for (; i < n; i++)
-		LABYRINTH_FAST_FREE_STEP(0);
-	return n;
-stop3:
-	i++;
-stop2:
-	i++;
-stop1:
-	i++;
-stop0:
-	return i;
+	rte_memcpy(dst, pages, n * sizeof(*dst));
+	if (likely(shift == LABYRINTH_FAST_SHIFT_DEFAULT))
+		return labyrinth_fast_free_recs(pages, n, base,
+			LABYRINTH_FAST_SHIFT_DEFAULT, npages, meta);
+	return labyrinth_fast_free_recs(pages, n, base, shift, npages, meta);
 }
 
 /**

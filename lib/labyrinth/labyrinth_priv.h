@@ -57,8 +57,9 @@ extern int labyrinth_logtype;
  *               of a block, kept by a free, so that a stale record (a
  *               free that read it before the page was freed and grabbed
  *               again) never matches the current one; a default pool's
- *               single-page grabs from its cache or with a token store 0
- *               (no racing free to arbitrate)
+ *               single-page grabs from its cache or with a token, and its
+ *               cached frees (labyrinth_fast.h), store 0 (no racing free
+ *               to arbitrate)
  *   bits 32..63 grab time, rte_rdtsc() >> LAB_STAMP_SHIFT (leak finder)
  * 0 is "free": a zeroed record array is an all-free zone.
  */
@@ -327,6 +328,9 @@ _Static_assert(LABYRINTH_FAST_REC_HEAD0 == LAB_PG_HEAD &&
 	LABYRINTH_FAST_REC_GEN_MASK == LAB_META_GEN_MASK &&
 	LABYRINTH_FAST_REC_STAMP_SHIFT == 32,
 	"labyrinth_fast.h: the owner record's layout");
+_Static_assert((UINT32_C(1) << LABYRINTH_FAST_SHIFT_DEFAULT) ==
+	LABYRINTH_PAGE_SIZE_DEFAULT,
+	"labyrinth_fast.h: the default page size's shift");
 
 /* labyrinth_clock.c */
 /*

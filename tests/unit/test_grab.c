@@ -369,7 +369,7 @@ bulk(uint32_t cache)
  * and the pages after it are freed too.
  */
 static int
-bulk_bad_at(uint32_t flags)
+bulk_bad_at(uint32_t page_size, uint32_t flags)
 {
 	enum { N = 11, KINDS = 4 };
 	struct labyrinth_stats st0, st;
@@ -378,7 +378,7 @@ bulk_bad_at(uint32_t flags)
 	char local;
 	unsigned int pos, kind, i;
 
-	lab = ut_create("ut_bulkbad", PS, 64, 0, 32, flags);
+	lab = ut_create("ut_bulkbad", page_size, 64, 0, 32, flags);
 	LT_ASSERT(lab != NULL, "");
 	for (kind = 0; kind < KINDS; kind++) {
 		for (pos = 0; pos < N; pos++) {
@@ -432,11 +432,13 @@ bulk_bad_at(uint32_t flags)
 	return 0;
 }
 
-static int test_bulk_bad_at(void) { return bulk_bad_at(0); }
+static int test_bulk_bad_at(void) { return bulk_bad_at(PS, 0); }
 static int test_bulk_bad_at_strict(void)
 {
-	return bulk_bad_at(LABYRINTH_F_STRICT);
+	return bulk_bad_at(PS, LABYRINTH_F_STRICT);
 }
+/* The bulk loops are built for 4 KiB pages and for any other size. */
+static int test_bulk_bad_at_8k(void) { return bulk_bad_at(2 * PS, 0); }
 
 static int test_bulk_nocache(void) { return bulk(0); }
 static int test_bulk_cache(void) { return bulk(32); }
@@ -1165,6 +1167,7 @@ main(int argc, char **argv)
 	LT_RUN(test_bulk_cache, failures);
 	LT_RUN(test_bulk_bad_at, failures);
 	LT_RUN(test_bulk_bad_at_strict, failures);
+	LT_RUN(test_bulk_bad_at_8k, failures);
 	LT_RUN(test_bad_gfp, failures);
 	LT_RUN(test_zero_nocache, failures);
 	LT_RUN(test_zero_cache, failures);
