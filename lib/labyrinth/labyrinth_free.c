@@ -259,13 +259,65 @@ labyrinth_free_page_slow(struct labyrinth *lab, void *page)
 	return labyrinth_free_pages(lab, page, 0);
 }
 
+/* free_page_lc() out of line: labyrinth_free_page_lc()'s general case. */
+static __rte_noinline int
+free_page_lc_general(struct labyrinth *lab, struct lab_lcore *lc, void *page)
+{
+	return free_page_lc(lab, lc, page);
+}
+
+/*
+ * A cache-less lcore's single free of a held page of its own zone, in a
+ * default pool, the zone above its low watermark: the record to FREE (0,
+ * as the inline free leaves it), the bit back, its budget kept as a
+ * token. Everything else (strict pools, a page of another zone, a record
+ * that is not a held order-0 head, the zone at or below low, where the
+ * tokens go back, or tokens enough to give a batch back) goes to
+ * free_page_lc_general(), by a tail call, nothing changed here. No call
+ * but that one: no register to save (F4).
+ */
+static __rte_noinline int
+free_nocache_lc(struct labyrinth *lab, struct lab_lcore *lc, void *page)
+{
+	uint64_t pg = labyrinth_fast_page_index(
+			(uintptr_t)page - (uintptr_t)lc->base, lc->page_shift);
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uint32_t tokens = lc->tokens + 1;
+	uint64_t *r;
+
+	if (unlikely(pg >= lc->npages || lc->strict))
+		return free_page_lc_general(lab, lc, page);
+	r = &lc->meta[pg];
+	/* Relaxed load and store: as in release_record() (default pool).
+	 * Relaxed avail: a counter snapshot (see above_min()); above low
+	 * is above min too. */
+	if (unlikely((lab_load(r, LAB_RELAXED) & 0xff) != LAB_PG_HEAD ||
+			labyrinth_map_avail(&zn->map) <= (int64_t)zn->low ||
+			tokens > 2 * TOKEN_BATCH))
+		return free_page_lc_general(lab, lc, page);
+	lab_store(r, 0, LAB_RELAXED);
+	/* Release (in the put): our record store and the page's contents
+	 * happen-before the next claimer's acquire of the bit. */
+	labyrinth_map_put_one(&zn->map, (uint32_t)pg);
+	/* Relaxed: single writer, see lab_cache_refill(). */
+	lab_store(&lc->tokens, tokens, LAB_RELAXED);
+	/* Single writer: relaxed (see lab_counter_add). */
+	lab_counter_add(&lc->cnt.frees, 1);
+	return 0;
+}
+
 /* As labyrinth_free_page_slow(), lc being the caller's slot of the live
- * labyrinth lab, as labyrinth_fast_slot() found it. */
+ * labyrinth lab, as labyrinth_fast_slot() found it: a cache-less lcore's
+ * free, else the general one, each by a tail call. */
 int
 labyrinth_free_page_lc(struct labyrinth *lab, struct labyrinth_fast_lcore *lc,
 		void *page)
 {
-	return free_page_lc(lab, (struct lab_lcore *)lc, page);
+	struct lab_lcore *l = (struct lab_lcore *)lc;
+
+	if (l->size == 0)
+		return free_nocache_lc(lab, l, page);
+	return free_page_lc_general(lab, l, page);
 }
 
 /*

@@ -180,18 +180,23 @@ record_grab(uint64_t *r, const struct lab_lcore *lc, uint32_t stamp)
 }
 
 /*
- * The cache-less single-page grab: a token and a free bit at the lcore's
- * hint, the zone above min. NULL when that is not the case.
+ * A cache-less lcore's single-page grab: a token and a free bit of the
+ * word at its hint, the zone above min; every other case (no token, the
+ * reserve, a hint word with no free bit, where the search moves the hint
+ * on) goes to alloc_page_slow(), by a tail call. Out of line, so that
+ * alloc_page_lc() stays a leaf whose empty-pool refusal saves no register
+ * (T5: the failed grab at most 1.5 x an empty ring's get); with no call
+ * but that tail call, this one saves none either.
  */
-static __rte_always_inline void *
-alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
+static __rte_noinline void *
+alloc_token_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
 	uint32_t tokens = lc->tokens, idx;
 
 	if (unlikely(tokens == 0 || !above_min(zn, tokens) ||
-			claim_one(&zn->map, &lc->hint, &idx) != 1))
-		return NULL;
+			labyrinth_map_claim_at(&zn->map, lc->hint, &idx) != 1))
+		return alloc_page_slow(lab, gfp);
 	/* Relaxed: single writer, see lab_cache_refill(). */
 	lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
 	/* As the inline grab: a default pool's record is stored without
@@ -200,20 +205,6 @@ alloc_fast_token(struct labyrinth *lab, struct lab_lcore *lc)
 	record_grab(&zn->meta[idx], lc, lab_now());
 	lab_counter_add(&lc->cnt.alloc_ok, 1);
 	return lc->base + ((uintptr_t)idx << lc->page_shift);
-}
-
-
-/* A cache-less lcore's token grab, else every case. Out of line, so that
- * alloc_page_lc() stays a leaf whose empty-pool refusal saves no register
- * (T5: the failed grab at most 1.5 x an empty ring's get). */
-static __rte_noinline void *
-alloc_token_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
-{
-	void *p = alloc_fast_token(lab, lc);
-
-	if (likely(p != NULL))
-		return p;
-	return alloc_page_slow(lab, gfp);
 }
 
 /* A single-page grab by the slot lc of a live labyrinth. */

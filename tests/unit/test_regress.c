@@ -352,6 +352,59 @@ test_tokens_low(void)
 	return 0;
 }
 
+/*
+ * A cache-less lcore that frees pages above the low watermark keeps their
+ * budget as tokens, but at most two batches (2 x 32): beyond that it gives
+ * a batch back, so that another lcore's grabs find the pages. The worker
+ * frees 512 pages the main lcore grabbed; the main lcore must then grab
+ * all but the worker's tokens again (free_nocache_lc()'s token cap).
+ */
+static int
+test_tokens_cap(void)
+{
+	const uint32_t nb = 1024, n = 512, kept_max = 64;
+	unsigned int worker = worker_lcore();
+	struct free_arg fa;
+	struct labyrinth *lab;
+	static void *pages[1024];
+	uint32_t i, got;
+
+	if (worker >= RTE_MAX_LCORE) {
+		printf("needs 2 lcores\n");
+		return LT_SKIP;
+	}
+	lab = ut_create("ut_tokcap", PS, nb, 0, 0, 0);
+	LT_ASSERT(lab != NULL, "");
+	for (i = 0; i < nb; i++) {
+		pages[i] = labyrinth_alloc_page(lab, LABYRINTH_GFP_NORMAL);
+		LT_ASSERT(pages[i] != NULL, "page %u", i);
+	}
+	labyrinth_cache_flush(lab); /* our own tokens back: budget 0 */
+
+	fa = (struct free_arg){ .lab = lab, .pages = pages, .n = n };
+	LT_ASSERT_EQ(rte_eal_remote_launch(free_worker, &fa, worker), 0, "");
+	rte_eal_wait_lcore(worker);
+	LT_ASSERT_EQ(fa.rc, 0, "");
+
+	for (got = 0; got < n; got++) {
+		void *p = labyrinth_alloc_page(lab, LABYRINTH_GFP_NORMAL);
+
+		if (p == NULL)
+			break;
+		pages[got] = p;
+	}
+	LT_ASSERT(got >= n - kept_max, "%u of %u freed pages found: the "
+		"freeing lcore hides the rest as tokens", got, n);
+	/* Held now: pages[0..got) (grabbed again) and pages[n..nb). */
+	LT_ASSERT_EQ(ut_free_all(lab, pages, got), 0, "");
+	LT_ASSERT_EQ(ut_free_all(lab, pages + n, nb - n), 0, "");
+	labyrinth_cache_flush(lab);
+	LT_ASSERT_EQ(labyrinth_free_count(lab), nb, "");
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
 /* Owner record of page p (white box: the test knows the layout). */
 static uint64_t
 record_of(struct labyrinth *lab, void *p)
@@ -516,6 +569,7 @@ main(int argc, char **argv)
 	LT_RUN(test_generation, failures);
 	LT_RUN_SKIPPABLE(test_block_budget, failures, skipped);
 	LT_RUN_SKIPPABLE(test_tokens_low, failures, skipped);
+	LT_RUN_SKIPPABLE(test_tokens_cap, failures, skipped);
 	LT_RUN(test_reserve_upto, failures);
 	LT_RUN(test_claim_partial, failures);
 
