@@ -56,6 +56,7 @@ void lab_race_point(void);
 #define lab_fetch_add(p, v, mo) LAB_RMW(__atomic_fetch_add((p), (v), (mo)))
 #define lab_fetch_sub(p, v, mo) LAB_RMW(__atomic_fetch_sub((p), (v), (mo)))
 #define lab_fetch_or(p, v, mo) LAB_RMW(__atomic_fetch_or((p), (v), (mo)))
+#define lab_fetch_and(p, v, mo) LAB_RMW(__atomic_fetch_and((p), (v), (mo)))
 /*
  * A full fence: rte_atomic_thread_fence(), which on x86 is one locked add
  * to the stack (cheaper there than mfence) and __atomic_thread_fence()

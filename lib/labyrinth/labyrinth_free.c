@@ -301,6 +301,12 @@ free_nocache_lc(struct labyrinth *lab, struct lab_lcore *lc, void *page)
 	labyrinth_map_put_one(&zn->map, (uint32_t)pg);
 	/* Relaxed: single writer, see lab_cache_refill(). */
 	lab_store(&lc->tokens, tokens, LAB_RELAXED);
+	/* Our next grab tries this page first (alloc_token_lc()), if it is
+	 * in our home word and we search there: one lcore alone would never
+	 * lose that bit, and so never leave a word another lcore shares.
+	 * Plain: read by this lcore alone. */
+	lc->last_put = pg / LABYRINTH_MAP_WORD_BITS == lc->home &&
+		lc->hint == lc->home ? (uint32_t)pg + 1 : 0;
 	/* Single writer: relaxed (see lab_counter_add). */
 	lab_counter_add(&lc->cnt.frees, 1);
 	return 0;

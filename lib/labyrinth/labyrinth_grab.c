@@ -65,6 +65,24 @@ prepare_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 		memset(p, 0, len);
 }
 
+/*
+ * A cache-less lcore's claim of one bit (budget held): at its hint word,
+ * else a search from its home word. Two lcores' hints can meet (an lcore
+ * whose words empty moves on, and its search may stop in another's
+ * word); two lcores in one word move its line between their CPUs on every
+ * grab and free, ten times slower than apart. A failed claim at the hint
+ * (the word empty, or a CAS lost to another lcore) sends the search back
+ * to the lcore's own start, so they part again.
+ */
+static inline uint32_t
+claim_from_home(struct labyrinth_map *m, struct lab_lcore *lc, uint32_t *idx)
+{
+	if (likely(labyrinth_map_claim_at(m, lc->hint, idx) == 1))
+		return 1;
+	lc->hint = lc->home;
+	return labyrinth_map_claim(m, &lc->hint, idx, 1);
+}
+
 /* Single page for an lcore with a slot: cache, tokens, or maps. */
 static __rte_always_inline void *
 grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
@@ -114,7 +132,7 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 				return lab_grab_from_maps(lab, lc, gfp, 0);
 			dip = true;
 		}
-		if (unlikely(claim_one(&zn->map, &lc->hint, &idx) != 1)) {
+		if (unlikely(claim_from_home(&zn->map, lc, &idx) != 1)) {
 			/* Relaxed: single writer (see lab_cache_refill()). */
 			lab_store(&lc->tokens, tokens, LAB_RELAXED);
 			return lab_grab_from_maps(lab, lc, gfp, 0);
@@ -192,11 +210,21 @@ static __rte_noinline void *
 alloc_token_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 {
 	struct lab_zone *zn = &lab->zone[lc->zone];
-	uint32_t tokens = lc->tokens, idx;
+	uint32_t tokens = lc->tokens, last = lc->last_put, idx;
 
-	if (unlikely(tokens == 0 || !above_min(zn, tokens) ||
-			labyrinth_map_claim_at(&zn->map, lc->hint, &idx) != 1))
+	if (unlikely(tokens == 0 || !above_min(zn, tokens)))
 		return alloc_page_slow(lab, gfp);
+	/* The page our last free put back in our home word first, if nobody
+	 * took it since: one locked AND with no load before it (F4). */
+	if (last != 0 && labyrinth_map_claim_bit(&zn->map, last - 1) == 1) {
+		idx = last - 1;
+	} else if (unlikely(labyrinth_map_claim_at(&zn->map, lc->hint,
+			&idx) != 1)) {
+		lc->last_put = 0;
+		return alloc_page_slow(lab, gfp);
+	}
+	/* Plain: single writer, read by this lcore alone. */
+	lc->last_put = 0;
 	/* Relaxed: single writer, see lab_cache_refill(). */
 	lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
 	/* As the inline grab: a default pool's record is stored without

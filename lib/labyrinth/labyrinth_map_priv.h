@@ -255,6 +255,31 @@ labyrinth_map_claim_at(struct labyrinth_map *m, uint32_t w, uint32_t *idx)
 }
 
 /**
+ * Claim item idx itself, if its bit is set (budget held): one atomic AND
+ * that clears the bit (lock btr on x86), no load before it, so it does not
+ * wait for the word's last locked operation to complete before it issues.
+ * For a caller that knows where a free item probably is: the item it
+ * put last.
+ *
+ * @return 1 if the bit was set and is now ours, 0 if not (nothing taken).
+ */
+static inline uint32_t
+labyrinth_map_claim_bit(struct labyrinth_map *m, uint32_t idx)
+{
+	struct labyrinth_map_word *mw = &m->words[idx / LABYRINTH_MAP_WORD_BITS];
+	uint64_t bit = UINT64_C(1) << (idx % LABYRINTH_MAP_WORD_BITS);
+
+	/* Acquire (in SEQ_CST) pairs with the release put that freed the
+	 * bit; SEQ_CST for the huge check, as every claim (labyrinth_map.c).
+	 * A clear bit stays clear: nothing taken. */
+	if ((lab_fetch_and(&mw->bits, ~bit, LAB_SEQ_CST) & bit) == 0)
+		return 0;
+	if (unlikely(labyrinth_map_undo_if_huge(mw, bit)))
+		return 0;
+	return 1;
+}
+
+/**
  * Set the bit of one item (budget is not touched): one atomic OR.
  * Release: the holder's writes to the item happen-before the next
  * claimer's acquire of the bit.

@@ -202,6 +202,7 @@ lcores_init(struct labyrinth *lab, const struct labyrinth_conf *conf,
 		/* spread the lcores' search starts over the map */
 		lc->hint = (uint32_t)(((uint64_t)slot * zn->map.nb_words) /
 				p->nb_lcores);
+		lc->home = lc->hint;
 		lc->size = conf->cache_size;
 		/* The fast paths' copy of what they need (one cache line). */
 		lc->base = zn->lo;

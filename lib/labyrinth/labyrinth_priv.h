@@ -197,6 +197,16 @@ struct lab_lcore {
 				      *   (lab_cache()) */
 	struct lab_counters cnt;
 	uint32_t hint;               /**< map word where the next search starts */
+	uint32_t home;               /**< this lcore's own start word (the
+				      *   lcores' spread over the map): a
+				      *   cache-less search that finds the hint
+				      *   word empty or contended starts here
+				      *   again (grab_one()) */
+	uint32_t last_put;           /**< cache-less mode: 1 + the zone index
+				      *   of the page this lcore's last free
+				      *   put back in its home word, 0 for
+				      *   none: its next grab looks there
+				      *   first (alloc_token_lc()) */
 	uint32_t tokens;             /**< cache-less mode: budget taken from the
 				      *   local zone's counter in advance */
 	uint16_t zone;               /**< local zone index */

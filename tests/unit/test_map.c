@@ -9,9 +9,10 @@
  * claimer is preempted between taking bits and checking the flag, and the
  * huge claimer between its flag stores and its word loads. The claimers:
  * labyrinth_map_claim() of 1 to 8 items, labyrinth_map_claim_at() of one,
- * and blocks of every order. Every item a
- * thread gets is marked in a shadow table with an atomic exchange: an item
- * already marked is one that two threads hold at once. Then, sequentially:
+ * labyrinth_map_claim_bit() of one given item, and blocks of every order.
+ * Every item a thread gets is marked in a shadow table with an atomic
+ * exchange: an item already marked is one that two threads hold at once.
+ * Then, sequentially:
  * a held huge group is skipped by every claimer and counted as held.
  */
 
@@ -109,10 +110,17 @@ racer_main(void *arg)
 			/* a block within a word */
 			order = rnd(r) % 7;
 		} else if (kind == 4) {
-			/* one item at the hint word (the cache-less grab) */
+			/* one item at the hint word (the cache-less grab), or
+			 * one given item of it (its grab of the page it put
+			 * last, labyrinth_map_claim_bit()) */
+			bool one = rnd(r) % 2 == 0;
+
 			if (labyrinth_map_reserve(&map, 1, 0) != 0)
 				continue;
-			if (labyrinth_map_claim_at(&map, hint, idx) != 1) {
+			idx[0] = hint * 64 + (uint32_t)(rnd(r) % 64);
+			if (one ? labyrinth_map_claim_bit(&map, idx[0]) != 1 :
+					labyrinth_map_claim_at(&map, hint,
+						idx) != 1) {
 				labyrinth_map_unreserve(&map, 1);
 				continue;
 			}
