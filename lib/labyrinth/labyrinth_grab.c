@@ -198,13 +198,15 @@ record_grab(uint64_t *r, const struct lab_lcore *lc, uint32_t stamp)
 }
 
 /*
- * A cache-less lcore's single-page grab: a token and a free bit of the
- * word at its hint, the zone above min; every other case (no token, the
- * reserve, a hint word with no free bit, where the search moves the hint
- * on) goes to alloc_page_slow(), by a tail call. Out of line, so that
- * alloc_page_lc() stays a leaf whose empty-pool refusal saves no register
- * (T5: the failed grab at most 1.5 x an empty ring's get); with no call
- * but that tail call, this one saves none either.
+ * A cache-less lcore's single-page grab: a token and the page its last
+ * free put back, else a free bit of the word at its hint, the zone above
+ * min; every other case (no token, the reserve, a hint word with no free
+ * bit or a lost CAS, where the search starts again from the lcore's home
+ * word: claim_from_home()) goes to alloc_page_slow(), by a tail call.
+ * Out of line, so that alloc_page_lc() stays a leaf whose empty-pool
+ * refusal saves no register (T5: the failed grab at most 1.5 x an empty
+ * ring's get); with no call but that tail call, this one saves none
+ * either.
  */
 static __rte_noinline void *
 alloc_token_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
