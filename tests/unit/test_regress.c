@@ -448,7 +448,7 @@ test_hints_part(void)
 	struct lab_lcore *me, *other;
 	struct labyrinth *lab;
 	uint64_t end;
-	bool parted = false;
+	bool parted = false, ok = true;
 
 	if (worker >= RTE_MAX_LCORE) {
 		printf("needs 2 lcores\n");
@@ -468,8 +468,10 @@ test_hints_part(void)
 	while (rte_get_tsc_cycles() < end) {
 		void *p = labyrinth_alloc_page(lab, LABYRINTH_GFP_NORMAL);
 
-		LT_ASSERT(p != NULL, "");
-		LT_ASSERT_EQ(labyrinth_free_page(lab, p), 0, "");
+		if (p == NULL || labyrinth_free_page(lab, p) != 0) {
+			ok = false;
+			break;
+		}
 		/* Relaxed: the worker's hint, a snapshot. */
 		if (__atomic_load_n(&other->hint, __ATOMIC_RELAXED) !=
 				me->hint) {
@@ -477,8 +479,10 @@ test_hints_part(void)
 			break;
 		}
 	}
+	/* The worker stops before any assertion can return. */
 	stop = true;
 	rte_eal_wait_lcore(worker);
+	LT_ASSERT(ok, "a grab or free of the main lcore failed");
 	LT_ASSERT_EQ(pa.rc, 0, "");
 	LT_ASSERT(parted, "two cache-less lcores stayed in one map word for "
 		"2 s (hints %u and %u)", me->hint, other->hint);
