@@ -79,6 +79,7 @@ claim_from_home(struct labyrinth_map *m, struct lab_lcore *lc, uint32_t *idx)
 {
 	if (likely(labyrinth_map_claim_at(m, lc->hint, idx) == 1))
 		return 1;
+	/* Plain: the lcore's own field, as labyrinth_map_claim() writes it. */
 	lc->hint = lc->home;
 	return labyrinth_map_claim(m, &lc->hint, idx, 1);
 }
@@ -216,17 +217,16 @@ alloc_token_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 
 	if (unlikely(tokens == 0 || !above_min(zn, tokens)))
 		return alloc_page_slow(lab, gfp);
+	/* The hint is spent whatever the claims below find. Plain: the
+	 * lcore's own field, read by it alone. */
+	lc->last_put = 0;
 	/* The page our last free put back in our home word first, if nobody
 	 * took it since: one locked AND with no load before it (F4). */
-	if (last != 0 && labyrinth_map_claim_bit(&zn->map, last - 1) == 1) {
+	if (last != 0 && labyrinth_map_claim_bit(&zn->map, last - 1) == 1)
 		idx = last - 1;
-	} else if (unlikely(labyrinth_map_claim_at(&zn->map, lc->hint,
-			&idx) != 1)) {
-		lc->last_put = 0;
+	else if (unlikely(labyrinth_map_claim_at(&zn->map, lc->hint,
+			&idx) != 1))
 		return alloc_page_slow(lab, gfp);
-	}
-	/* Plain: single writer, read by this lcore alone. */
-	lc->last_put = 0;
 	/* Relaxed: single writer, see lab_cache_refill(). */
 	lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
 	/* As the inline grab: a default pool's record is stored without
