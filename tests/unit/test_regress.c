@@ -302,6 +302,43 @@ free_worker(void *arg)
 }
 
 /*
+ * A cache-less labyrinth of nb pages (reserve 0), every page grabbed by
+ * the calling lcore into pages[], its tokens given back: budget 0. NULL if
+ * the creation or a grab failed.
+ */
+static struct labyrinth *
+nocache_all_held(const char *name, uint32_t nb, void **pages)
+{
+	struct labyrinth *lab = ut_create(name, PS, nb, 0, 0, 0);
+	uint32_t i;
+
+	if (lab == NULL)
+		return NULL;
+	for (i = 0; i < nb; i++) {
+		pages[i] = labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC);
+		if (pages[i] == NULL) {
+			printf("%s: grab %u of %u failed\n", name, i, nb);
+			return NULL;
+		}
+	}
+	labyrinth_cache_flush(lab); /* our own tokens back: budget 0 */
+	return lab;
+}
+
+/* Lcore worker frees pages[0..n) of lab: 0 when every free returned 0. */
+static int
+worker_frees(unsigned int worker, struct labyrinth *lab, void **pages,
+		uint32_t n)
+{
+	struct free_arg fa = { .lab = lab, .pages = pages, .n = n };
+
+	if (rte_eal_remote_launch(free_worker, &fa, worker) != 0)
+		return -1;
+	rte_eal_wait_lcore(worker);
+	return fa.rc;
+}
+
+/*
  * A cache-less lcore that frees pages at or below the low watermark gives
  * their budget back instead of keeping it as tokens: another lcore's
  * GFP_ATOMIC grab then finds them, although the zone's budget was 0.
@@ -312,7 +349,6 @@ test_tokens_low(void)
 	/* n frees, all at or below the low watermark (256 / 8 = 32). */
 	const uint32_t nb = 256, n = 30;
 	unsigned int worker = worker_lcore();
-	struct free_arg fa;
 	struct labyrinth *lab;
 	void *pages[256], *p;
 	uint32_t i;
@@ -321,21 +357,13 @@ test_tokens_low(void)
 		printf("needs 2 lcores\n");
 		return LT_SKIP;
 	}
-	lab = ut_create("ut_tokens", PS, nb, 0, 0, 0);
-	LT_ASSERT(lab != NULL, "");
-	for (i = 0; i < nb; i++) {
-		pages[i] = labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC);
-		LT_ASSERT(pages[i] != NULL, "page %u", i);
-	}
-	labyrinth_cache_flush(lab); /* our own tokens back: budget 0 */
+	lab = nocache_all_held("ut_tokens", nb, pages);
+	LT_ASSERT(lab != NULL, "every page grabbed");
 	LT_ASSERT_NULL_ERRNO(labyrinth_alloc_page(lab, LABYRINTH_GFP_ATOMIC),
 		ENOMEM);
 
 	/* The worker frees n pages: it used to keep them all as tokens. */
-	fa = (struct free_arg){ .lab = lab, .pages = pages, .n = n };
-	LT_ASSERT_EQ(rte_eal_remote_launch(free_worker, &fa, worker), 0, "");
-	rte_eal_wait_lcore(worker);
-	LT_ASSERT_EQ(fa.rc, 0, "");
+	LT_ASSERT_EQ(worker_frees(worker, lab, pages, n), 0, "");
 
 	/* Every one of them must be reachable from here. */
 	for (i = 0; i < n; i++) {
@@ -364,27 +392,17 @@ test_tokens_cap(void)
 {
 	const uint32_t nb = 1024, n = 512, kept_max = 64;
 	unsigned int worker = worker_lcore();
-	struct free_arg fa;
 	struct labyrinth *lab;
 	static void *pages[1024];
-	uint32_t i, got;
+	uint32_t got;
 
 	if (worker >= RTE_MAX_LCORE) {
 		printf("needs 2 lcores\n");
 		return LT_SKIP;
 	}
-	lab = ut_create("ut_tokcap", PS, nb, 0, 0, 0);
-	LT_ASSERT(lab != NULL, "");
-	for (i = 0; i < nb; i++) {
-		pages[i] = labyrinth_alloc_page(lab, LABYRINTH_GFP_NORMAL);
-		LT_ASSERT(pages[i] != NULL, "page %u", i);
-	}
-	labyrinth_cache_flush(lab); /* our own tokens back: budget 0 */
-
-	fa = (struct free_arg){ .lab = lab, .pages = pages, .n = n };
-	LT_ASSERT_EQ(rte_eal_remote_launch(free_worker, &fa, worker), 0, "");
-	rte_eal_wait_lcore(worker);
-	LT_ASSERT_EQ(fa.rc, 0, "");
+	lab = nocache_all_held("ut_tokcap", nb, pages);
+	LT_ASSERT(lab != NULL, "every page grabbed");
+	LT_ASSERT_EQ(worker_frees(worker, lab, pages, n), 0, "");
 
 	for (got = 0; got < n; got++) {
 		void *p = labyrinth_alloc_page(lab, LABYRINTH_GFP_NORMAL);
