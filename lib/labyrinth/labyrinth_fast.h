@@ -130,6 +130,60 @@ struct labyrinth_fast_head {
 extern uint32_t labyrinth_fast_clock;
 
 /**
+ * Internal: 1 when the bulk loops run in AVX2 (labyrinth_simd.c): the CPU
+ * has it and EAL's --force-max-simd-bitwidth allows 256 bits. Set by
+ * labyrinth_create() and labyrinth_lookup().
+ */
+extern uint8_t labyrinth_fast_simd;
+
+/**
+ * Internal: labyrinth_fast_grab_scalar() in AVX2, for 4 KiB pages, as far
+ * as the pages make runs of four (labyrinth_simd.c).
+ *
+ * @param pages
+ *   Where the pages go.
+ * @param from
+ *   The n most recent entries of the cache.
+ * @param n
+ *   How many.
+ * @param base
+ *   First page byte of the caller's zone.
+ * @param meta
+ *   The zone's owner records.
+ * @param head
+ *   The record of a page held by the caller, grabbed now.
+ * @return
+ *   How many pages, from the first, were grabbed (a multiple of 4); the
+ *   caller grabs the rest with labyrinth_fast_grab_scalar().
+ */
+unsigned int labyrinth_fast_grab_run_simd(void **pages,
+		void * const *from, unsigned int n, uintptr_t base,
+		uint64_t *meta, uint64_t head);
+
+/**
+ * Internal: labyrinth_fast_free_scalar() in AVX2, for 4 KiB pages, as far
+ * as the pages make runs of four held pages (labyrinth_simd.c).
+ *
+ * @param pages
+ *   The pages.
+ * @param n
+ *   How many (room for all in the cache at dst).
+ * @param dst
+ *   The cache's first free slot.
+ * @param base
+ *   First page byte of the caller's zone.
+ * @param npages
+ *   Pages of the zone from base.
+ * @param meta
+ *   The zone's owner records.
+ * @return
+ *   How many pages, from the first, were released into the cache (a
+ *   multiple of 4); the caller goes on with labyrinth_fast_free_scalar().
+ */
+size_t labyrinth_fast_free_run_simd(void * const *pages, size_t n,
+		void **dst, uintptr_t base, uint64_t npages, uint64_t *meta);
+
+/**
  * Internal: labyrinth_alloc_page() out of line, every case included.
  *
  * @param lab
@@ -423,11 +477,65 @@ labyrinth_fast_grab_recs(void * const *from, unsigned int n, uintptr_t base,
 }
 
 /**
- * Internal: a default pool's cached bulk grab, inline here and out of
- * line (labyrinth_alloc_bulk_slow()): the n pointers moved as rte_mempool
- * moves them (rte_memcpy()), then one plain record store a page
+ * Internal: a default pool's cached bulk grab in scalar code, inline
+ * here and out of line (labyrinth_alloc_bulk_slow()): the n pointers
+ * moved as rte_mempool moves them (rte_memcpy()), then one plain record
+ * store a page
  * (labyrinth_fast_grab_recs(), with the default page size's shift a
  * constant). The caller moves pops on.
+ *
+ * @param pages
+ *   Where the pages go.
+ * @param from
+ *   The n most recent entries of the cache.
+ * @param n
+ *   How many.
+ * @param base
+ *   First page byte of the caller's zone.
+ * @param shift
+ *   log2 of the page size.
+ * @param meta
+ *   The zone's owner records.
+ * @param head
+ *   The record of a page held by the caller, grabbed now.
+ */
+static __rte_always_inline void
+labyrinth_fast_grab_scalar(void **pages, void * const *from, unsigned int n,
+		uintptr_t base, unsigned int shift, uint64_t *meta,
+		uint64_t head)
+{
+	rte_memcpy(pages, from, (size_t)n * sizeof(*pages));
+	if (likely(shift == LABYRINTH_FAST_SHIFT_DEFAULT))
+		labyrinth_fast_grab_recs(from, n, base,
+			LABYRINTH_FAST_SHIFT_DEFAULT, meta, head);
+	else
+		labyrinth_fast_grab_recs(from, n, base, shift, meta, head);
+}
+
+/**
+ * Internal: whether n 4 KiB pages may be one run, as the vector loops
+ * want (labyrinth_simd.c): at least 8, the last n - 1 pages after the
+ * first. Two loads: other bulks stay in the scalar loops, whole.
+ *
+ * @param p
+ *   The pages.
+ * @param n
+ *   How many.
+ * @return
+ *   true if the vector loops are worth a call.
+ */
+static __rte_always_inline bool
+labyrinth_fast_span(void * const *p, size_t n)
+{
+	return n >= 8 && (uintptr_t)p[n - 1] - (uintptr_t)p[0] ==
+		(uintptr_t)(n - 1) << LABYRINTH_FAST_SHIFT_DEFAULT;
+}
+
+/**
+ * Internal: a default pool's cached bulk grab: out of line in AVX2 for
+ * 4 KiB pages where labyrinth_fast_simd says so and the pages may be one
+ * run (one call for n pages), else, and for what that call leaves,
+ * labyrinth_fast_grab_scalar(). The caller moves pops on.
  *
  * @param pages
  *   Where the pages go.
@@ -449,12 +557,25 @@ labyrinth_fast_grab_run(void **pages, void * const *from, unsigned int n,
 		uintptr_t base, unsigned int shift, uint64_t *meta,
 		uint64_t head)
 {
-	rte_memcpy(pages, from, (size_t)n * sizeof(*pages));
-	if (likely(shift == LABYRINTH_FAST_SHIFT_DEFAULT))
-		labyrinth_fast_grab_recs(from, n, base,
-			LABYRINTH_FAST_SHIFT_DEFAULT, meta, head);
-	else
-		labyrinth_fast_grab_recs(from, n, base, shift, meta, head);
+#ifdef RTE_ARCH_X86_64
+	/* Relaxed: a process-wide setting, the same from every create. */
+	if (shift == LABYRINTH_FAST_SHIFT_DEFAULT &&
+			__atomic_load_n(&labyrinth_fast_simd, __ATOMIC_RELAXED) &&
+			labyrinth_fast_span(from, n)) {
+		unsigned int i = labyrinth_fast_grab_run_simd(pages, from, n,
+			base, meta, head);
+
+		if (likely(i == n))
+			return;
+		/* It does at most n (what the compiler cannot know). */
+		if (i > n)
+			__builtin_unreachable();
+		pages += i;
+		from += i;
+		n -= i;
+	}
+#endif
+	labyrinth_fast_grab_scalar(pages, from, n, base, shift, meta, head);
 }
 
 /**
@@ -522,12 +643,47 @@ stop0:
 }
 
 /**
- * Internal: a default pool's cached bulk free, inline here and out of
- * line (labyrinth_free_bulk_slow()). The n pointers go to the cache first,
- * moved as rte_mempool moves them (rte_memcpy(); past the cache's length
- * until pushes moves: harmless for those that turn out bad); then
- * labyrinth_fast_free_recs() releases their records, with the default page
- * size's shift a constant.
+ * Internal: a default pool's cached bulk free in scalar code, inline here
+ * and out of line (labyrinth_free_bulk_slow()). The n pointers go to the
+ * cache first, moved as rte_mempool moves them (rte_memcpy(); past the
+ * cache's length until pushes moves: harmless for those that turn out
+ * bad); then labyrinth_fast_free_recs() releases their records, with the
+ * default page size's shift a constant.
+ *
+ * @param pages
+ *   The pages.
+ * @param n
+ *   How many (room for all in the cache at dst).
+ * @param dst
+ *   The cache's first free slot.
+ * @param base
+ *   First page byte of the caller's zone.
+ * @param shift
+ *   log2 of the page size.
+ * @param npages
+ *   Pages of the zone from base.
+ * @param meta
+ *   The zone's owner records.
+ * @return
+ *   How many pages, from the first, were released into the cache.
+ */
+static __rte_always_inline size_t
+labyrinth_fast_free_scalar(void * const *pages, size_t n, void **dst,
+		uintptr_t base, unsigned int shift, uint64_t npages,
+		uint64_t *meta)
+{
+	rte_memcpy(dst, pages, n * sizeof(*dst));
+	if (likely(shift == LABYRINTH_FAST_SHIFT_DEFAULT))
+		return labyrinth_fast_free_recs(pages, n, base,
+			LABYRINTH_FAST_SHIFT_DEFAULT, npages, meta);
+	return labyrinth_fast_free_recs(pages, n, base, shift, npages, meta);
+}
+
+/**
+ * Internal: a default pool's cached bulk free: out of line in AVX2 for
+ * 4 KiB pages where labyrinth_fast_simd says so and the pages may be one
+ * run (one call for n pages), else, and for what that call leaves,
+ * labyrinth_fast_free_scalar().
  *
  * @param pages
  *   The pages.
@@ -551,11 +707,25 @@ labyrinth_fast_free_run(void * const *pages, size_t n, void **dst,
 		uintptr_t base, unsigned int shift, uint64_t npages,
 		uint64_t *meta)
 {
-	rte_memcpy(dst, pages, n * sizeof(*dst));
-	if (likely(shift == LABYRINTH_FAST_SHIFT_DEFAULT))
-		return labyrinth_fast_free_recs(pages, n, base,
-			LABYRINTH_FAST_SHIFT_DEFAULT, npages, meta);
-	return labyrinth_fast_free_recs(pages, n, base, shift, npages, meta);
+#ifdef RTE_ARCH_X86_64
+	/* Relaxed: a process-wide setting, the same from every create. */
+	if (shift == LABYRINTH_FAST_SHIFT_DEFAULT &&
+			__atomic_load_n(&labyrinth_fast_simd, __ATOMIC_RELAXED) &&
+			labyrinth_fast_span(pages, n)) {
+		size_t i = labyrinth_fast_free_run_simd(pages, n, dst, base,
+			npages, meta);
+
+		if (likely(i == n))
+			return n;
+		/* It does at most n (what the compiler cannot know). */
+		if (i > n)
+			__builtin_unreachable();
+		return i + labyrinth_fast_free_scalar(&pages[i], n - i, &dst[i],
+			base, shift, npages, meta);
+	}
+#endif
+	return labyrinth_fast_free_scalar(pages, n, dst, base, shift, npages,
+		meta);
 }
 
 /**

@@ -233,6 +233,7 @@ publish(struct labyrinth *lab)
 	 * weak-memory CPUs too; a half-built labyrinth never validates. */
 	lab_store(&lab->magic, LABYRINTH_MAGIC, LAB_RELEASE);
 	lab_clock_start();
+	lab_simd_choose();
 	LABYRINTH_LOG(INFO, "%s: %u zone(s) of %u pages of %u bytes, reserve %u, cache %u",
 		lab->name, lab->nb_zones, lab->nb_pages, lab->page_size,
 		lab->reserve, lab->cache_size);
@@ -291,6 +292,7 @@ labyrinth_lookup(const char *name)
 		return NULL;
 	}
 	lab_clock_start();
+	lab_simd_choose();
 	return lab;
 }
 

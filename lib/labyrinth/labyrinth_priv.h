@@ -354,6 +354,10 @@ _Static_assert((UINT32_C(1) << LABYRINTH_FAST_SHIFT_DEFAULT) ==
 extern uint32_t labyrinth_fast_clock;
 void lab_clock_start(void);
 
+/* labyrinth_simd.c: set labyrinth_fast_simd (labyrinth_fast.h) from the
+ * CPU and EAL's SIMD bit width; called by create and lookup. */
+void lab_simd_choose(void);
+
 /* labyrinth_pool.c */
 struct labyrinth *lab_checked(const struct labyrinth *lab);
 

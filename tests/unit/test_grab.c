@@ -9,15 +9,20 @@
  * Most tests run twice: without and with an lcore cache.
  */
 
+/* rte_vect_get_max_simd_bitwidth() is experimental in DPDK 22.11. */
+#define ALLOW_EXPERIMENTAL_API
+
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cpuflags.h>
 #include <rte_cycles.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_vect.h>
 
 #include "labyrinth.h"
 #include "labyrinth_test.h"
@@ -439,6 +444,130 @@ static int test_bulk_bad_at_strict(void)
 }
 /* The bulk loops are built for 4 KiB pages and for any other size. */
 static int test_bulk_bad_at_8k(void) { return bulk_bad_at(2 * PS, 0); }
+
+/*
+ * The bulk loops in AVX2 (labyrinth_simd.c) are on where the CPU has it
+ * and EAL allows 256 bits; unit_grab_scalar runs this program again with
+ * --force-max-simd-bitwidth=128, so that both loops pass every test here.
+ */
+static int
+test_bulk_simd_chosen(void)
+{
+	struct labyrinth *lab = ut_create("ut_simd", PS, 64, 0, 32, 0);
+	int want = 0;
+
+#ifdef RTE_ARCH_X86_64
+	want = rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2) > 0 &&
+		rte_vect_get_max_simd_bitwidth() >= RTE_VECT_SIMD_256;
+#endif
+	LT_ASSERT(lab != NULL, "");
+	printf("  bulk loops: %s\n", labyrinth_fast_simd ? "AVX2" : "scalar");
+	LT_ASSERT_EQ(labyrinth_fast_simd, want, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+/* 32 pages grabbed from a fresh pool's cache: a run of consecutive pages. */
+static struct labyrinth *
+run_of_32(void **held)
+{
+	struct labyrinth *lab = ut_create("ut_run", PS, 256, 0, 64, 0);
+	unsigned int i;
+
+	if (lab == NULL || labyrinth_alloc_bulk(lab, 0, held, 32) != 32)
+		return NULL;
+	for (i = 1; i < 32; i++)
+		if ((uintptr_t)held[i] - (uintptr_t)held[0] != i * PS) {
+			printf("  pages %u and 0 of a fresh cache are not a run\n",
+				i);
+			return NULL;
+		}
+	return lab;
+}
+
+/*
+ * A run of 32 held pages, one of which (at every position) was freed
+ * before the call: the pointers make a run, the records do not. The bad
+ * page is counted and changes nothing, the 31 others are freed; the grab
+ * of the run had recorded all 32 as the caller's.
+ */
+static int
+test_bulk_run_freed(void)
+{
+	struct labyrinth_stats st0, st;
+	struct labyrinth *lab;
+	void *held[32];
+	unsigned int pos, i;
+
+	for (pos = 0; pos < 32; pos++) {
+		lab = run_of_32(held);
+		LT_ASSERT(lab != NULL, "");
+		for (i = 0; i < 32; i++)
+			LT_ASSERT_EQ(labyrinth_page_owner(lab, held[i]),
+				(int)rte_lcore_id(), "page %u", i);
+		LT_ASSERT_EQ(labyrinth_free_page(lab, held[pos]), 0, "");
+		st0 = ut_stats(lab);
+		LT_ASSERT_EQ(labyrinth_free_bulk(lab, held, 32), 31,
+			"freed before, at %u", pos);
+		st = ut_stats(lab);
+		LT_ASSERT_EQ(st.bad_frees - st0.bad_frees, 1, "at %u", pos);
+		LT_ASSERT_EQ(st.frees - st0.frees, 31, "at %u", pos);
+		for (i = 0; i < 32; i++)
+			LT_ASSERT_EQ(labyrinth_page_owner(lab, held[i]),
+				-ENOENT, "at %u, page %u", pos, i);
+		LT_ASSERT_EQ(labyrinth_free_count(lab), 256, "");
+		LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+		LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	}
+	return 0;
+}
+
+/*
+ * Runs of pointers that are not pages of the zone: 32 interior pointers
+ * (each 64 bytes into a held page), and 8 pages from the zone's last one
+ * on (7 past its end). Only the zone's last page is freed.
+ */
+static int
+test_bulk_run_foreign(void)
+{
+	struct labyrinth_stats st0, st;
+	struct labyrinth *lab;
+	void *held[32], *table[32], *last = NULL;
+	unsigned int i;
+
+	lab = run_of_32(held);
+	LT_ASSERT(lab != NULL, "");
+	for (i = 0; i < 32; i++)
+		table[i] = (char *)held[i] + 64;
+	st0 = ut_stats(lab);
+	LT_ASSERT_EQ(labyrinth_free_bulk(lab, table, 32), 0, "");
+	st = ut_stats(lab);
+	LT_ASSERT_EQ(st.bad_frees - st0.bad_frees, 32, "");
+	for (i = 0; i < 32; i++)
+		LT_ASSERT_EQ(labyrinth_page_owner(lab, held[i]),
+			(int)rte_lcore_id(), "page %u", i);
+	LT_ASSERT_EQ(labyrinth_free_bulk(lab, held, 32), 32, "");
+	/* The zone's last page: the one at the highest address. */
+	for (i = 0; i < 256; i++) {
+		pages[i] = labyrinth_alloc_page(lab, 0);
+		LT_ASSERT(pages[i] != NULL, "");
+		if (last == NULL || (uintptr_t)pages[i] > (uintptr_t)last)
+			last = pages[i];
+	}
+	for (i = 0; i < 256; i++)
+		if (pages[i] != last)
+			LT_ASSERT_EQ(labyrinth_free_page(lab, pages[i]), 0, "");
+	for (i = 0; i < 8; i++)
+		table[i] = (char *)last + i * PS;
+	st0 = ut_stats(lab);
+	LT_ASSERT_EQ(labyrinth_free_bulk(lab, table, 8), 1, "");
+	st = ut_stats(lab);
+	LT_ASSERT_EQ(st.bad_frees - st0.bad_frees, 7, "");
+	LT_ASSERT_EQ(labyrinth_free_count(lab), 256, "");
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
 
 static int test_bulk_nocache(void) { return bulk(0); }
 static int test_bulk_cache(void) { return bulk(32); }
@@ -1168,6 +1297,9 @@ main(int argc, char **argv)
 	LT_RUN(test_bulk_bad_at, failures);
 	LT_RUN(test_bulk_bad_at_strict, failures);
 	LT_RUN(test_bulk_bad_at_8k, failures);
+	LT_RUN(test_bulk_simd_chosen, failures);
+	LT_RUN(test_bulk_run_freed, failures);
+	LT_RUN(test_bulk_run_foreign, failures);
 	LT_RUN(test_bad_gfp, failures);
 	LT_RUN(test_zero_nocache, failures);
 	LT_RUN(test_zero_cache, failures);
