@@ -472,8 +472,10 @@ def main():
         w("| CPU | %s, TSC %.1f MHz, %d lcores used, TSC step %d cycles |" % (
             bench["cpu"], bench["tsc_hz"] / 1e6, bench["lcores"],
             bench["tsc_step_cycles"]))
-        w("| build | %s, %s, `-march=%s` (%s) |" % (
-            bench["dpdk"], bench["compiler"], bench["march"], bench["isa"]))
+        w("| build | %s, %s, `-march=%s` (%s); default pools' bulk loops "
+          "of 4 KiB pages: %s |" % (
+              bench["dpdk"], bench["compiler"], bench["march"], bench["isa"],
+              bench.get("bulk_loops", "scalar (no record)")))
         w("| memory | %s |" % ("2 MiB hugepages" if bench["hugepages"]
                               else "--no-huge -m 512 (no usable hugepages)"))
     w("| load | load average %s at the start (CPUs %s%% busy in the second "
@@ -1049,15 +1051,30 @@ def main():
     bulk_c = fmed("pair", "labyrinth bulk 32, cache 256", "ns/page")
     mp_bulk = fmed("pair", "mempool ring_mp_mc bulk 32, cache 256",
                    "ns/object")
+    bulk_s = fmed("pair", "labyrinth bulk 32 scattered, cache 256",
+                  "ns/page")
     if bulk_c and lab_c:
         w("Not a target, but worth knowing: `labyrinth_alloc_bulk` / "
           "`labyrinth_free_bulk` of 32 cost %s ns per page against %s ns "
           "for single pages, and rte_mempool's bulk %s ns per object. The "
           "bulk calls take no locked instruction in default pools (one per "
           "page freed in strict pools, %s ns each), but each page's owner "
-          "record is still read and written on both sides, one cache line "
-          "a page, where rte_mempool copies 32 pointers." % (
+          "record is still read and written on both sides, where "
+          "rte_mempool copies 32 pointers." % (
               num(bulk_c), num(lab_c), num(mp_bulk), cas))
+        w("")
+    if bulk_c and bulk_s:
+        w("F2's bulk takes a run of consecutive pages, as a refill leaves "
+          "the cache (a map word's pages in order) and as bursts grabbed "
+          "and freed in the same order keep it. Where the CPU has AVX2 "
+          "(this run: %s), such a run's pointers and records move four "
+          "pages to an instruction (`lib/labyrinth/labyrinth_simd.c`). "
+          "With the cache's pages scattered first (`labyrinth bulk 32 "
+          "scattered`), every bulk takes the scalar loops: %s ns per page, "
+          "%s the best rte_mempool bulk." % (
+              bench.get("bulk_loops", "n/a") if bench else "n/a",
+              num(bulk_s), "%sx" % num(ratio(bulk_s, bulk_mp))
+              if bulk_mp else "n/a x"))
         w("")
     w("Profiles: `perf stat` counters are not available in this VM; "
       "`perf record` (cpu-clock sampling) and `valgrind --tool=callgrind` "

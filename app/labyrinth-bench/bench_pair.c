@@ -20,6 +20,7 @@
 
 #define RUN_BUDGET_NS 40e6      /* longest timed run of a slow variant */
 #define PROBE_OBJS 64           /* objects of a calibration probe */
+#define SCATTER_STRIDE 37       /* odd: a permutation of a cache's pages */
 
 /* 8< pair loops */
 static __rte_always_inline uint64_t
@@ -61,6 +62,27 @@ pair_loop_lab_bulk(struct labyrinth *lab, uint64_t n, uint64_t *fails)
 	}
 	*fails += bad;
 	return rte_rdtsc_precise() - t0;
+}
+
+/*
+ * pair_loop_lab_bulk() with the cache's pages scattered first (untimed):
+ * a cache's worth grabbed and freed back in a stride order, so no four
+ * pages a bulk takes are a run of consecutive pages (labyrinth_simd.c).
+ */
+static uint64_t
+pair_loop_lab_bulk_scattered(struct labyrinth *lab, uint64_t n,
+		uint64_t *fails)
+{
+	void *held[CACHE];
+	unsigned int got = 0, k;
+
+	while (got + BULK <= CACHE && labyrinth_alloc_bulk(lab,
+			LABYRINTH_GFP_NORMAL, &held[got], BULK) == BULK)
+		got += BULK;
+	for (k = 0; k < got; k++)
+		*fails += labyrinth_free_page(lab,
+			held[(k * SCATTER_STRIDE) % got]) != 0;
+	return pair_loop_lab_bulk(lab, n, fails);
 }
 
 static uint64_t
@@ -169,6 +191,8 @@ pair_run(struct pair_var *v, uint64_t n)
 		return pair_loop_pool(v->bp, n, &v->fails, false);
 	case PK_LAB_BULK:
 		return pair_loop_lab_bulk(v->bp->lab, n, &v->fails);
+	case PK_LAB_BULK_SCATTERED:
+		return pair_loop_lab_bulk_scattered(v->bp->lab, n, &v->fails);
 	case PK_LAB_ORDER:
 		return pair_loop_lab_order(v->bp->lab, v->order, n, &v->fails);
 	case PK_MP_BULK:
@@ -297,13 +321,16 @@ pair_fig(const struct pair_var *vars, unsigned int nv, const char *name)
 /* ---------------------------------------------------------------- */
 /* Section 1: grab+free pairs on one lcore                          */
 
-enum { P_LAB_C, P_LAB_SC, P_LAB_NC, P_RING_C, P_RING_NC, P_STACK_C,
+enum { P_LAB_C, P_LAB_SCAT, P_LAB_SC, P_LAB_NC, P_RING_C, P_RING_NC, P_STACK_C,
 	P_STACK_NC, P_NB };
 
 static void
 pair_pools_create(struct bench_pool *pools)
 {
 	pools[P_LAB_C].lab = lab_create("bench_c", PAGE_4K, POOL_PAGES, CACHE);
+	/* Its own pool: the scattered cache would be the others' too. */
+	pools[P_LAB_SCAT].lab = lab_create("bench_scat", PAGE_4K, POOL_PAGES,
+			CACHE);
 	pools[P_LAB_SC].lab = lab_create_flags("bench_sc", PAGE_4K, POOL_PAGES,
 			CACHE, LABYRINTH_F_STRICT);
 	pools[P_LAB_NC].lab = lab_create("bench_nc", PAGE_4K, POOL_PAGES, 0);
@@ -334,6 +361,9 @@ pair_add_labyrinth(struct pair_var *vars, unsigned int *nv,
 			&pools[P_LAB_NC], n, NAN);
 	pair_add(vars, nv, "labyrinth bulk 32, cache 256", "ns/page",
 			PK_LAB_BULK, &pools[P_LAB_C], n, NAN);
+	pair_add(vars, nv, "labyrinth bulk 32 scattered, cache 256",
+			"ns/page", PK_LAB_BULK_SCATTERED, &pools[P_LAB_SCAT], n,
+			NAN);
 	pair_add(vars, nv, "labyrinth strict bulk 32, cache 256", "ns/page",
 			PK_LAB_BULK, &pools[P_LAB_SC], n, NAN);
 	pair_add(vars, nv, "labyrinth bulk 32, no cache", "ns/page",
@@ -411,17 +441,18 @@ pair_ratios(struct pair_var *vars, unsigned int nv)
 	static const char * const cached[] = { "labyrinth cache 256",
 		"labyrinth strict cache 256" };
 	static const char * const bulk[] = { "labyrinth bulk 32, cache 256",
-		"labyrinth strict bulk 32, cache 256" };
+		"labyrinth strict bulk 32, cache 256",
+		"labyrinth bulk 32 scattered, cache 256" };
 	char name[80], anchor[80];
 	unsigned int i, o;
 
-	for (i = 0; i < RTE_DIM(cached); i++) {
+	for (i = 0; i < RTE_DIM(cached); i++)
 		pair_vs_best(vars, nv, cached[i], "mempool ring_mp_mc cache 256",
 			"mempool stack cache 256");
+	for (i = 0; i < RTE_DIM(bulk); i++)
 		pair_vs_best(vars, nv, bulk[i],
 			"mempool ring_mp_mc bulk 32, cache 256",
 			"mempool stack bulk 32, cache 256");
-	}
 	pair_vs_best(vars, nv, "labyrinth no cache",
 		"mempool ring_mp_mc cache 0", "mempool stack cache 0");
 	pair_vs_best(vars, nv, "labyrinth bulk 32, no cache",
@@ -479,6 +510,7 @@ section_pair(void)
 {
 	struct bench_pool pools[P_NB] = {
 		[P_LAB_C] = { .name = "labyrinth cache 256" },
+		[P_LAB_SCAT] = { .name = "labyrinth cache 256, scattered" },
 		[P_LAB_SC] = { .name = "labyrinth strict cache 256" },
 		[P_LAB_NC] = { .name = "labyrinth no cache" },
 		[P_RING_C] = { .name = "mempool ring_mp_mc cache 256" },

@@ -222,6 +222,7 @@ void write_json(const char *cpu);
 enum pair_kind {
 	PK_POOL,        /* labyrinth_alloc_page or rte_mempool_get, 1 by 1 */
 	PK_LAB_BULK,    /* labyrinth_alloc_bulk / free_bulk of BULK */
+	PK_LAB_BULK_SCATTERED, /* the same, the cache's pages scattered */
 	PK_LAB_ORDER,   /* labyrinth_alloc_pages / free_pages */
 	PK_MP_BULK,     /* rte_mempool_get_bulk / put_bulk of BULK */
 	PK_RTE_MALLOC,  /* rte_malloc / rte_free */

@@ -181,6 +181,9 @@ json_run(FILE *f, const char *cpu)
 	json_str(f, BENCH_MARCH);
 	fprintf(f, ",\n  \"isa\": ");
 	json_str(f, isa_string());
+	/* Set by labyrinth_create(), which every section before this ran. */
+	fprintf(f, ",\n  \"bulk_loops\": ");
+	json_str(f, labyrinth_fast_simd ? "AVX2" : "scalar");
 	fprintf(f, ",\n  \"cpu\": ");
 	json_str(f, cpu);
 	fprintf(f, ",\n  \"loadavg\": ");
