@@ -290,44 +290,57 @@ labyrinth_map_claim(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx,
 /*
  * One atomic OR per distinct word: the indices (up to PUT_SLOTS / 2 of
  * them) are bucketed by word in a small open-addressed table first, so a
- * cache flush in any order costs as many ORs as words it touches.
+ * cache flush in any order costs as many ORs as words it touches. An
+ * index of the same word as the one before skips the table (runs of
+ * pages, as claims and refills hand them out), and the ORs walk the slots
+ * used, not the table.
  */
 static uint32_t
 put_words(struct labyrinth_map *m, const uint32_t *idx, uint32_t n)
 {
-	uint32_t word[PUT_SLOTS];
+	uint32_t word[PUT_SLOTS], used[PUT_SLOTS / 2];
 	uint64_t mask[PUT_SLOTS];
-	uint32_t slots = 16, i, k, newly = 0;
+	uint32_t slots = 16, i, k, nu = 0, last = PUT_NONE, h = 0, newly = 0;
+	uint64_t cur = 0; /* the bits of word last, not yet in mask[h] */
 
 	while (slots < 2 * n)
 		slots <<= 1;
 	for (k = 0; k < slots; k++)
 		word[k] = PUT_NONE;
 	for (i = 0; i < n; i++) {
-		uint32_t w, h;
+		uint32_t w;
 
 		if (unlikely(idx[i] >= m->nb_bits))
 			continue;
 		w = idx[i] / LABYRINTH_MAP_WORD_BITS;
-		/* Fibonacci hash, linear probing: at most n of slots >= 2n used. */
-		h = (uint32_t)(w * UINT32_C(2654435761)) & (slots - 1);
-		while (word[h] != PUT_NONE && word[h] != w)
-			h = (h + 1) & (slots - 1);
-		if (word[h] == PUT_NONE) {
-			word[h] = w;
-			mask[h] = 0;
+		if (w != last) {
+			if (last != PUT_NONE)
+				mask[h] |= cur;
+			/* Fibonacci hash, linear probing: at most n of slots
+			 * >= 2n used. */
+			h = (uint32_t)(w * UINT32_C(2654435761)) & (slots - 1);
+			while (word[h] != PUT_NONE && word[h] != w)
+				h = (h + 1) & (slots - 1);
+			if (word[h] == PUT_NONE) {
+				word[h] = w;
+				mask[h] = 0;
+				used[nu++] = h;
+			}
+			last = w;
+			cur = 0;
 		}
-		mask[h] |= UINT64_C(1) << (idx[i] % LABYRINTH_MAP_WORD_BITS);
+		cur |= UINT64_C(1) << (idx[i] % LABYRINTH_MAP_WORD_BITS);
 	}
-	for (k = 0; k < slots; k++) {
-		uint64_t old;
-
-		if (word[k] == PUT_NONE)
-			continue;
+	if (last != PUT_NONE)
+		mask[h] |= cur;
+	for (k = 0; k < nu; k++) {
+		uint32_t s = used[k];
 		/* Release: the holder's writes to the items happen-before the
 		 * next claimer's acquire exchange/CAS of these bits. */
-		old = lab_fetch_or(&m->words[word[k]].bits, mask[k], LAB_RELEASE);
-		newly += (uint32_t)__builtin_popcountll(mask[k] & ~old);
+		uint64_t old = lab_fetch_or(&m->words[word[s]].bits, mask[s],
+				LAB_RELEASE);
+
+		newly += (uint32_t)__builtin_popcountll(mask[s] & ~old);
 	}
 	return newly;
 }
