@@ -401,22 +401,103 @@ bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
 	return bulk_to_cache_mode(lc, pages, n, ok, false);
 }
 
+/* Indices bulk_to_map() puts back at a time. */
+#define BULK_PUT_CHUNK 128u
+
+/*
+ * free_bulk()'s pass for a cache-less lcore: held single pages of its own
+ * zone, each record released as free_fast() releases it (a default pool's
+ * to a constant FREE, as the cache-less single free leaves it; a strict
+ * pool's by its single-shot CAS), their bits put back together, one OR per
+ * map word touched and one budget give (where single frees take a locked
+ * OR a page). Stops at the first page that needs the general path
+ * (foreign, interior, another zone, a block, a record that is not a held
+ * single page), having put back what it released; *ok counts the pages
+ * freed, bad frees found by a failed strict CAS are counted here and
+ * skipped (as in bulk_to_cache_mode()).
+ */
+static __rte_always_inline unsigned int
+bulk_to_map_mode(struct labyrinth *lab, struct lab_lcore *lc,
+		void * const *pages, unsigned int n, unsigned int *ok,
+		const bool strict)
+{
+	struct labyrinth_map * const map = &lab->zone[lc->zone].map;
+	/* The slot's fields in locals: the record stores below could alias
+	 * them for the compiler, which would reload them every page. */
+	const uintptr_t base = (uintptr_t)lc->base;
+	const uint64_t npages = lc->npages;
+	const unsigned int shift = lc->page_shift;
+	uint64_t * const meta = lc->meta;
+	uint32_t idx[BULK_PUT_CHUNK], k = 0, bad = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t pg = labyrinth_fast_page_index(
+				(uintptr_t)pages[i] - base, shift), m;
+
+		if (unlikely(pg >= npages))
+			break;
+		/* Relaxed: see release_record(). */
+		m = lab_load(&meta[pg], LAB_RELAXED);
+		if (unlikely((m & 0xff) != LAB_PG_HEAD))
+			break; /* not a held single page */
+		if (strict) {
+			/* As in release_record(): single shot. */
+			if (!lab_cas(&meta[pg], &m, lab_meta_freed(m),
+					LAB_RELAXED, LAB_RELAXED)) {
+				bad++;
+				continue;
+			}
+		} else {
+			/* Relaxed: FREE, no generation, as free_nocache_lc()
+			 * leaves it. */
+			lab_store(&meta[pg], 0, LAB_RELAXED);
+		}
+		idx[k++] = (uint32_t)pg;
+		if (k == BULK_PUT_CHUNK) {
+			labyrinth_map_give(map, idx, k);
+			k = 0;
+		}
+	}
+	/* Release (in the put): the records and the pages' contents
+	 * happen-before the next claimer's acquire of their bits. */
+	if (k != 0)
+		labyrinth_map_give(map, idx, k);
+	if (unlikely(bad != 0))
+		lab_counter_add(&lc->cnt.bad_frees, bad);
+	*ok = i - bad;
+	return i;
+}
+
+/* bulk_to_map_mode() with the mode a constant: one loop per mode. */
+static unsigned int
+bulk_to_map(struct labyrinth *lab, struct lab_lcore *lc, void * const *pages,
+		unsigned int n, unsigned int *ok)
+{
+	if (unlikely(lc->strict))
+		return bulk_to_map_mode(lab, lc, pages, n, ok, true);
+	return bulk_to_map_mode(lab, lc, pages, n, ok, false);
+}
+
 unsigned int
 labyrinth_free_bulk_slow(struct labyrinth *lab, void * const *pages,
 		unsigned int n)
 {
 	struct lab_lcore *lc;
-	unsigned int i, ok = 0, pushed;
+	unsigned int i = 0, ok = 0, pushed = 0;
 
 	if (unlikely(!lab_live(lab) || pages == NULL))
 		return 0;
 	lc = my_lcore(lab);
-	if (likely(lc != NULL && lc->npages != 0 && lc->size != 0))
-		i = bulk_to_cache(lc, pages, n, &ok);
-	else
-		i = 0;
-	/* bulk_to_cache() counted its frees in pushes. */
-	pushed = ok;
+	if (likely(lc != NULL && lc->npages != 0)) {
+		if (lc->size != 0) {
+			i = bulk_to_cache(lc, pages, n, &ok);
+			/* bulk_to_cache() counted its frees in pushes. */
+			pushed = ok;
+		} else {
+			i = bulk_to_map(lab, lc, pages, n, &ok);
+		}
+	}
 	for (; i < n; i++) {
 		int ret = lc != NULL ? free_fast(lab, lc, pages[i]) : 0;
 

@@ -341,6 +341,51 @@ bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
 	labyrinth_fast_grab_run(pages, from, n, base, shift, meta, head);
 }
 
+/*
+ * A cache-less lcore's bulk grab from its own zone, above min: the budget
+ * for all n in one take, their bits claimed a map word at a time
+ * (labyrinth_map_claim(), as a cache refill claims them: one exchange or
+ * CAS a word), each record written as a token grab writes it; where n
+ * single grabs take two locked instructions a page. false, having taken
+ * nothing, when the zone has not n pages above min or the search comes
+ * back short: the caller grabs one by one.
+ */
+static bool
+bulk_from_map(struct labyrinth *lab, struct lab_lcore *lc, void **pages,
+		unsigned int n)
+{
+	struct lab_zone *zn = &lab->zone[lc->zone];
+	uint32_t idx[LABYRINTH_CACHE_MAX], got, stamp, i;
+
+	if (n > RTE_DIM(idx) ||
+			labyrinth_map_reserve(&zn->map, n, zn->reserve) != 0)
+		return false;
+	got = labyrinth_map_claim(&zn->map, &lc->hint, idx, n);
+	if (unlikely(got < n)) {
+		labyrinth_map_give(&zn->map, idx, got);
+		labyrinth_map_unreserve(&zn->map, n - got);
+		return false;
+	}
+	stamp = lab_now();
+	if (unlikely(lc->strict)) {
+		for (i = 0; i < n; i++)
+			record_grab(&zn->meta[idx[i]], lc, stamp);
+	} else {
+		/* The slot's fields in locals (the record stores could alias
+		 * them); the record as record_grab() writes it. */
+		uint64_t * const meta = zn->meta;
+		const uint64_t head = lc->head_bits | ((uint64_t)stamp << 32);
+
+		for (i = 0; i < n; i++)
+			/* Relaxed: see mark_held(). */
+			lab_store(&meta[idx[i]], head, LAB_RELAXED);
+	}
+	for (i = 0; i < n; i++)
+		pages[i] = lc->base + ((uintptr_t)idx[i] << lc->page_shift);
+	lab_counter_add(&lc->cnt.alloc_ok, n);
+	return true;
+}
+
 unsigned int
 labyrinth_alloc_bulk_slow(struct labyrinth *lab, unsigned int gfp,
 		void **pages, unsigned int n)
@@ -388,6 +433,9 @@ labyrinth_alloc_bulk_slow(struct labyrinth *lab, unsigned int gfp,
 			goto prepare;
 		}
 	}
+	if (lc != NULL && lc->size == 0 && lc->npages != 0 &&
+			bulk_from_map(lab, lc, pages, n))
+		goto prepare;
 	/* General case: one by one, rolled back on failure. */
 	for (i = 0; i < n; i++) {
 		pages[i] = lc != NULL ? grab_one(lab, lc, gfp) :

@@ -374,7 +374,7 @@ bulk(uint32_t cache)
  * and the pages after it are freed too.
  */
 static int
-bulk_bad_at(uint32_t page_size, uint32_t flags)
+bulk_bad_at(uint32_t page_size, uint32_t cache, uint32_t flags)
 {
 	enum { N = 11, KINDS = 4 };
 	struct labyrinth_stats st0, st;
@@ -383,7 +383,7 @@ bulk_bad_at(uint32_t page_size, uint32_t flags)
 	char local;
 	unsigned int pos, kind, i;
 
-	lab = ut_create("ut_bulkbad", page_size, 64, 0, 32, flags);
+	lab = ut_create("ut_bulkbad", page_size, 64, 0, cache, flags);
 	LT_ASSERT(lab != NULL, "");
 	for (kind = 0; kind < KINDS; kind++) {
 		for (pos = 0; pos < N; pos++) {
@@ -437,13 +437,19 @@ bulk_bad_at(uint32_t page_size, uint32_t flags)
 	return 0;
 }
 
-static int test_bulk_bad_at(void) { return bulk_bad_at(PS, 0); }
+static int test_bulk_bad_at(void) { return bulk_bad_at(PS, 32, 0); }
 static int test_bulk_bad_at_strict(void)
 {
-	return bulk_bad_at(PS, LABYRINTH_F_STRICT);
+	return bulk_bad_at(PS, 32, LABYRINTH_F_STRICT);
 }
 /* The bulk loops are built for 4 KiB pages and for any other size. */
-static int test_bulk_bad_at_8k(void) { return bulk_bad_at(2 * PS, 0); }
+static int test_bulk_bad_at_8k(void) { return bulk_bad_at(2 * PS, 32, 0); }
+/* Cache-less lcores' bulks: their bits claimed and put back together. */
+static int test_bulk_bad_at_nocache(void) { return bulk_bad_at(PS, 0, 0); }
+static int test_bulk_bad_at_nocache_strict(void)
+{
+	return bulk_bad_at(PS, 0, LABYRINTH_F_STRICT);
+}
 
 /*
  * The bulk loops in AVX2 (labyrinth_simd.c) are on where the CPU has it
@@ -1297,6 +1303,8 @@ main(int argc, char **argv)
 	LT_RUN(test_bulk_bad_at, failures);
 	LT_RUN(test_bulk_bad_at_strict, failures);
 	LT_RUN(test_bulk_bad_at_8k, failures);
+	LT_RUN(test_bulk_bad_at_nocache, failures);
+	LT_RUN(test_bulk_bad_at_nocache_strict, failures);
 	LT_RUN(test_bulk_simd_chosen, failures);
 	LT_RUN(test_bulk_run_freed, failures);
 	LT_RUN(test_bulk_run_foreign, failures);

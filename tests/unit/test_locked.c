@@ -152,6 +152,36 @@ test_nocache(void)
 }
 
 /*
+ * Cache-less bulks of 32: the grab takes the budget once and claims the
+ * bits a map word at a time, the free puts them back one OR per word and
+ * gives the budget once. 32 pages span at most two words: at most 6
+ * locked operations a grab and free of 32 (there were two a page).
+ */
+static int
+test_nocache_bulk(void)
+{
+	struct labyrinth *lab = make("ut_lk_ncb", 0, 0);
+	void *p[BULK];
+	uint64_t c0, rmw;
+	unsigned int i;
+
+	LT_ASSERT(lab != NULL, "");
+	c0 = lab_rmw_count;
+	for (i = 0; i < 100; i++) {
+		LT_ASSERT_EQ(labyrinth_alloc_bulk(lab, 0, p, BULK), BULK, "");
+		LT_ASSERT_EQ(labyrinth_free_bulk(lab, p, BULK), BULK, "");
+	}
+	rmw = lab_rmw_count - c0;
+	printf("default, no cache: bulk %u grab + free: %.2f locked ops\n",
+		BULK, rmw / 100.0);
+	LT_ASSERT(rmw <= 100 * 6, "%" PRIu64 " locked ops in 100 bulk pairs",
+		rmw);
+	LT_ASSERT_EQ(labyrinth_audit(lab), 0, "");
+	LT_ASSERT_EQ(labyrinth_destroy(lab), 0, "");
+	return 0;
+}
+
+/*
  * Cache-less block pairs of orders 6..9, default and strict: a budget take,
  * one claim per map word (one CAS for order 6 and below), the free's record
  * CAS (strict; and in every pool above order 6), the bits back and a budget
@@ -317,6 +347,7 @@ main(int argc, char **argv)
 	LT_RUN(test_default_cached, failures);
 	LT_RUN(test_strict_cached, failures);
 	LT_RUN(test_nocache, failures);
+	LT_RUN(test_nocache_bulk, failures);
 	LT_RUN(test_flush_per_word, failures);
 	LT_RUN(test_block_pairs, failures);
 	LT_RUN_SKIPPABLE(test_remote_cached, failures, skipped);
