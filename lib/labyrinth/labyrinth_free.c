@@ -327,6 +327,30 @@ labyrinth_free_page_lc(struct labyrinth *lab, struct labyrinth_fast_lcore *lc,
 }
 
 /*
+ * A bulk free's release of one record (bulk_to_cache_mode()'s strict loop,
+ * bulk_to_map_mode()): 1 if it was a held single page and is now FREE, 0
+ * if it is not a held single page (nothing changed: the general path
+ * decides), -1 if a racing free won a strict pool's CAS.
+ */
+static __rte_always_inline int
+bulk_release(uint64_t *r, const bool strict)
+{
+	/* Relaxed: see release_record(). */
+	uint64_t m = lab_load(r, LAB_RELAXED);
+
+	if (unlikely((m & 0xff) != LAB_PG_HEAD))
+		return 0;
+	if (strict)
+		/* As in release_record(): single shot. */
+		return lab_cas(r, &m, lab_meta_freed(m), LAB_RELAXED,
+				LAB_RELAXED) ? 1 : -1;
+	/* Relaxed: FREE, no generation, as the inline free and
+	 * free_nocache_lc() leave it (default pools: see release_record()). */
+	lab_store(r, 0, LAB_RELAXED);
+	return 1;
+}
+
+/*
  * free_bulk()'s one pass for the common case: held single pages of lc's
  * own zone into its cache while it has room and the zone is not below
  * min, each record read and written once. Stops at the first page that
@@ -359,18 +383,15 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 		for (i = 0; i < lim; i++) {
 			void *p = pages[i];
 			uint64_t pg = labyrinth_fast_page_index(
-					(uintptr_t)p - base, shift), *r, m;
+					(uintptr_t)p - base, shift);
+			int ret;
 
 			if (unlikely(pg >= npages))
 				break;
-			r = &meta[pg];
-			/* Relaxed: see release_record(). */
-			m = lab_load(r, LAB_RELAXED);
-			if (unlikely((m & 0xff) != LAB_PG_HEAD))
+			ret = bulk_release(&meta[pg], true);
+			if (unlikely(ret == 0))
 				break; /* not a held single page */
-			/* As in release_record(): single shot. */
-			if (!lab_cas(r, &m, lab_meta_freed(m), LAB_RELAXED,
-					LAB_RELAXED)) {
+			if (unlikely(ret < 0)) {
 				bad++;
 				continue;
 			}
@@ -433,25 +454,17 @@ bulk_to_map_mode(struct labyrinth *lab, struct lab_lcore *lc,
 
 	for (i = 0; i < n; i++) {
 		uint64_t pg = labyrinth_fast_page_index(
-				(uintptr_t)pages[i] - base, shift), m;
+				(uintptr_t)pages[i] - base, shift);
+		int ret;
 
 		if (unlikely(pg >= npages))
 			break;
-		/* Relaxed: see release_record(). */
-		m = lab_load(&meta[pg], LAB_RELAXED);
-		if (unlikely((m & 0xff) != LAB_PG_HEAD))
+		ret = bulk_release(&meta[pg], strict);
+		if (unlikely(ret == 0))
 			break; /* not a held single page */
-		if (strict) {
-			/* As in release_record(): single shot. */
-			if (!lab_cas(&meta[pg], &m, lab_meta_freed(m),
-					LAB_RELAXED, LAB_RELAXED)) {
-				bad++;
-				continue;
-			}
-		} else {
-			/* Relaxed: FREE, no generation, as free_nocache_lc()
-			 * leaves it. */
-			lab_store(&meta[pg], 0, LAB_RELAXED);
+		if (unlikely(ret < 0)) {
+			bad++;
+			continue;
 		}
 		idx[k++] = (uint32_t)pg;
 		if (k == BULK_PUT_CHUNK) {
