@@ -513,21 +513,27 @@ labyrinth_fast_grab_scalar(void **pages, void * const *from, unsigned int n,
 }
 
 /**
- * Internal: whether n 4 KiB pages may be one run, as the vector loops
- * want (labyrinth_simd.c): at least 8, the last n - 1 pages after the
- * first. Two loads: other bulks stay in the scalar loops, whole.
+ * Internal: whether the bulk loops in AVX2 are worth a call for these n
+ * pages (labyrinth_simd.c): they run here (labyrinth_fast_simd), the pages
+ * are of 4 KiB and may be one run: at least 8, the last n - 1 pages after
+ * the first. Two loads: other bulks stay in the scalar loops, whole.
  *
  * @param p
  *   The pages.
  * @param n
  *   How many.
+ * @param shift
+ *   log2 of the page size.
  * @return
- *   true if the vector loops are worth a call.
+ *   true to call the vector loop first.
  */
 static __rte_always_inline bool
-labyrinth_fast_span(void * const *p, size_t n)
+labyrinth_fast_simd_run(void * const *p, size_t n, unsigned int shift)
 {
-	return n >= 8 && (uintptr_t)p[n - 1] - (uintptr_t)p[0] ==
+	/* Relaxed: a process-wide setting, the same from every create. */
+	return shift == LABYRINTH_FAST_SHIFT_DEFAULT &&
+		__atomic_load_n(&labyrinth_fast_simd, __ATOMIC_RELAXED) &&
+		n >= 8 && (uintptr_t)p[n - 1] - (uintptr_t)p[0] ==
 		(uintptr_t)(n - 1) << LABYRINTH_FAST_SHIFT_DEFAULT;
 }
 
@@ -558,10 +564,7 @@ labyrinth_fast_grab_run(void **pages, void * const *from, unsigned int n,
 		uint64_t head)
 {
 #ifdef RTE_ARCH_X86_64
-	/* Relaxed: a process-wide setting, the same from every create. */
-	if (shift == LABYRINTH_FAST_SHIFT_DEFAULT &&
-			__atomic_load_n(&labyrinth_fast_simd, __ATOMIC_RELAXED) &&
-			labyrinth_fast_span(from, n)) {
+	if (labyrinth_fast_simd_run(from, n, shift)) {
 		unsigned int i = labyrinth_fast_grab_run_simd(pages, from, n,
 			base, meta, head);
 
@@ -708,10 +711,7 @@ labyrinth_fast_free_run(void * const *pages, size_t n, void **dst,
 		uint64_t *meta)
 {
 #ifdef RTE_ARCH_X86_64
-	/* Relaxed: a process-wide setting, the same from every create. */
-	if (shift == LABYRINTH_FAST_SHIFT_DEFAULT &&
-			__atomic_load_n(&labyrinth_fast_simd, __ATOMIC_RELAXED) &&
-			labyrinth_fast_span(pages, n)) {
+	if (labyrinth_fast_simd_run(pages, n, shift)) {
 		size_t i = labyrinth_fast_free_run_simd(pages, n, dst, base,
 			npages, meta);
 

@@ -327,17 +327,24 @@ labyrinth_free_page_lc(struct labyrinth *lab, struct labyrinth_fast_lcore *lc,
 }
 
 /*
- * A bulk free's release of one record (bulk_to_cache_mode()'s strict loop,
- * bulk_to_map_mode()): 1 if it was a held single page and is now FREE, 0
- * if it is not a held single page (nothing changed: the general path
- * decides), -1 if a racing free won a strict pool's CAS.
+ * A bulk free's step for page p (bulk_to_cache_mode()'s strict loop,
+ * bulk_to_map_mode()), the slot's fields passed in: 1 if p is a held
+ * single page of the zone from base, now FREE, its index in *pg; 0 if it
+ * is not (nothing changed: the general path decides); -1 if a racing free
+ * won a strict pool's CAS.
  */
 static __rte_always_inline int
-bulk_release(uint64_t *r, const bool strict)
+bulk_release(void *p, uintptr_t base, unsigned int shift, uint64_t npages,
+		uint64_t *meta, const bool strict, uint64_t *pg)
 {
-	/* Relaxed: see release_record(). */
-	uint64_t m = lab_load(r, LAB_RELAXED);
+	uint64_t *r, m;
 
+	*pg = labyrinth_fast_page_index((uintptr_t)p - base, shift);
+	if (unlikely(*pg >= npages))
+		return 0;
+	r = &meta[*pg];
+	/* Relaxed: see release_record(). */
+	m = lab_load(r, LAB_RELAXED);
 	if (unlikely((m & 0xff) != LAB_PG_HEAD))
 		return 0;
 	if (strict)
@@ -382,15 +389,12 @@ bulk_to_cache_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
 	if (strict) {
 		for (i = 0; i < lim; i++) {
 			void *p = pages[i];
-			uint64_t pg = labyrinth_fast_page_index(
-					(uintptr_t)p - base, shift);
-			int ret;
+			uint64_t pg;
+			int ret = bulk_release(p, base, shift, npages, meta,
+					true, &pg);
 
-			if (unlikely(pg >= npages))
-				break;
-			ret = bulk_release(&meta[pg], true);
 			if (unlikely(ret == 0))
-				break; /* not a held single page */
+				break; /* not a held single page of the zone */
 			if (unlikely(ret < 0)) {
 				bad++;
 				continue;
@@ -453,15 +457,12 @@ bulk_to_map_mode(struct labyrinth *lab, struct lab_lcore *lc,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		uint64_t pg = labyrinth_fast_page_index(
-				(uintptr_t)pages[i] - base, shift);
-		int ret;
+		uint64_t pg;
+		int ret = bulk_release(pages[i], base, shift, npages, meta,
+				strict, &pg);
 
-		if (unlikely(pg >= npages))
-			break;
-		ret = bulk_release(&meta[pg], strict);
 		if (unlikely(ret == 0))
-			break; /* not a held single page */
+			break; /* not a held single page of the zone */
 		if (unlikely(ret < 0)) {
 			bad++;
 			continue;

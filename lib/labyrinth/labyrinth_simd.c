@@ -13,7 +13,8 @@
  * (each a page after the one before: what a refill leaves in a cache, a
  * map word's pages in order), and one load or store of their four records.
  * labyrinth_fast.h calls these only for a bulk whose first and last pages
- * span it exactly (labyrinth_fast_span()), eight pages a round, then four.
+ * span it exactly (labyrinth_fast_simd_run()), eight pages a round, then
+ * four.
  * A group that is not a run of held pages ends the vector loop and the
  * caller's scalar loop takes the rest, so results are the scalar loops' to
  * the page.
@@ -58,6 +59,25 @@ run_steps(unsigned int j)
  */
 
 /*
+ * Load the 4 * k pointers at p into v: whether they make a run, each a
+ * page after the one before.
+ */
+static __rte_always_inline SIMD bool
+load_run(void * const *p, __m256i *v, const unsigned int k)
+{
+	__m256i b = _mm256_set1_epi64x((long long)(uintptr_t)p[0]);
+	__m256i ok = _mm256_set1_epi64x(-1);
+	unsigned int j;
+
+	for (j = 0; j < k; j++) {
+		v[j] = _mm256_loadu_si256((const void *)&p[4 * j]);
+		ok = _mm256_and_si256(ok, _mm256_cmpeq_epi64(
+			_mm256_sub_epi64(v[j], b), run_steps(j)));
+	}
+	return _mm256_movemask_epi8(ok) == -1;
+}
+
+/*
  * Grab the 4 * k pages at from into pages, if they make a run: their
  * pointers copied, their records set to h. false: nothing done.
  */
@@ -65,20 +85,12 @@ static __rte_always_inline SIMD bool
 grab_quads(void **pages, void * const *from, uintptr_t base, uint64_t *meta,
 		__m256i h, const unsigned int k)
 {
-	uintptr_t p0 = (uintptr_t)from[0];
-	__m256i b = _mm256_set1_epi64x((long long)p0);
-	__m256i ok = _mm256_set1_epi64x(-1), p[2];
-	uint64_t *r;
+	uint64_t *r = &meta[((uintptr_t)from[0] - base) >> PAGE4K];
+	__m256i p[2];
 	unsigned int j;
 
-	for (j = 0; j < k; j++) {
-		p[j] = _mm256_loadu_si256((const void *)&from[4 * j]);
-		ok = _mm256_and_si256(ok, _mm256_cmpeq_epi64(
-			_mm256_sub_epi64(p[j], b), run_steps(j)));
-	}
-	if (unlikely(_mm256_movemask_epi8(ok) != -1))
+	if (unlikely(!load_run(from, p, k)))
 		return false;
-	r = &meta[(p0 - base) >> PAGE4K];
 	for (j = 0; j < k; j++) {
 		_mm256_storeu_si256((void *)&pages[4 * j], p[j]);
 		/* Relaxed, four records: see above. */
@@ -115,24 +127,16 @@ free_quads(void * const *pages, void **dst, uintptr_t base, uint64_t lim,
 {
 	const __m256i low = _mm256_set1_epi64x(LABYRINTH_FAST_REC_LOW);
 	const __m256i head0 = _mm256_set1_epi64x(LABYRINTH_FAST_REC_HEAD0);
-	uintptr_t p0 = (uintptr_t)pages[0];
-	uint64_t pg = labyrinth_fast_page_index(p0 - base, PAGE4K);
-	__m256i b = _mm256_set1_epi64x((long long)p0);
+	uint64_t pg = labyrinth_fast_page_index(
+			(uintptr_t)pages[0] - base, PAGE4K);
 	__m256i ok = _mm256_set1_epi64x(-1), p[2];
 	unsigned int j;
 
-	/* A run from pg has its 4 * k records in the zone. */
-	if (unlikely(pg >= lim))
-		return false;
-	for (j = 0; j < k; j++) {
-		p[j] = _mm256_loadu_si256((const void *)&pages[4 * j]);
-		ok = _mm256_and_si256(ok, _mm256_cmpeq_epi64(
-			_mm256_sub_epi64(p[j], b), run_steps(j)));
-	}
-	/* The records only for a run: those of pages that are not may
-	 * have been written one by one just now, and a wide load of
-	 * narrower stores still in flight would wait for them. */
-	if (unlikely(_mm256_movemask_epi8(ok) != -1))
+	/* A run from pg has its 4 * k records in the zone. The records only
+	 * for a run: those of pages that are not may have been written one
+	 * by one just now, and a wide load of narrower stores still in
+	 * flight would wait for them. */
+	if (unlikely(pg >= lim || !load_run(pages, p, k)))
 		return false;
 	for (j = 0; j < k; j++) {
 		/* Relaxed, four records: see above. */
