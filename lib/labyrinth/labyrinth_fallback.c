@@ -38,7 +38,7 @@ zone_take(struct lab_zone *zn, uint32_t *hint, unsigned int order,
 		return labyrinth_map_take_block(&zn->map, hint, order, floor);
 	if (labyrinth_map_reserve(&zn->map, n, floor) != 0)
 		return -1;
-	if (claim_one(&zn->map, hint, &i) == 1)
+	if (claim_one(&zn->map, hint, *hint, &i) == 1)
 		return i;
 	labyrinth_map_unreserve(&zn->map, n);
 	return -1;

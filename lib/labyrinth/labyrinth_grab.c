@@ -65,25 +65,6 @@ prepare_block(struct labyrinth *lab, struct lab_lcore *lc, void *p,
 		memset(p, 0, len);
 }
 
-/*
- * A cache-less lcore's claim of one bit (budget held): at its hint word,
- * else a search from its home word. Two lcores' hints can meet (an lcore
- * whose words empty moves on, and its search may stop in another's
- * word); two lcores in one word move its line between their CPUs on every
- * grab and free, ten times slower than apart. A failed claim at the hint
- * (the word empty, or a CAS lost to another lcore) sends the search back
- * to the lcore's own start, so they part again.
- */
-static inline uint32_t
-claim_from_home(struct labyrinth_map *m, struct lab_lcore *lc, uint32_t *idx)
-{
-	if (likely(labyrinth_map_claim_at(m, lc->hint, idx) == 1))
-		return 1;
-	/* Plain: the lcore's own field, as labyrinth_map_claim() writes it. */
-	lc->hint = lc->home;
-	return labyrinth_map_claim(m, &lc->hint, idx, 1);
-}
-
 /* Single page for an lcore with a slot: cache, tokens, or maps. */
 static __rte_always_inline void *
 grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
@@ -133,7 +114,15 @@ grab_one(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 				return lab_grab_from_maps(lab, lc, gfp, 0);
 			dip = true;
 		}
-		if (unlikely(claim_from_home(&zn->map, lc, &idx) != 1)) {
+		/* A failed claim at the hint (the word empty, or a CAS lost
+		 * to another lcore) searches again from the lcore's home
+		 * word. Two lcores' hints can meet (an lcore whose words
+		 * empty moves on, and its search may stop in another's
+		 * word); two lcores in one word move its line between their
+		 * CPUs on every grab and free, ten times slower than apart:
+		 * this parts them again. */
+		if (unlikely(claim_one(&zn->map, &lc->hint, lc->home,
+				&idx) != 1)) {
 			/* Relaxed: single writer (see lab_cache_refill()). */
 			lab_store(&lc->tokens, tokens, LAB_RELAXED);
 			return lab_grab_from_maps(lab, lc, gfp, 0);
@@ -203,7 +192,7 @@ record_grab(uint64_t *r, const struct lab_lcore *lc, uint32_t stamp)
  * free put back, else a free bit of the word at its hint, the zone above
  * min; every other case (no token, the reserve, a hint word with no free
  * bit or a lost CAS, where the search starts again from the lcore's home
- * word: claim_from_home()) goes to alloc_page_slow(), by a tail call.
+ * word: grab_one()) goes to alloc_page_slow(), by a tail call.
  * Out of line, so that alloc_page_lc() stays a leaf whose empty-pool
  * refusal saves no register (T5: the failed grab at most 1.5 x an empty
  * ring's get); with no call but that tail call, this one saves none

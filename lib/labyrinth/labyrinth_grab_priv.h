@@ -93,13 +93,17 @@ mark_held(struct lab_zone *zn, uint32_t idx, unsigned int order,
 
 /*
  * Claim one bit (budget held): one CAS on the hint word when it has a free
- * bit, the general bounded search otherwise. Returns 1 and the index, or 0.
+ * bit, else the general bounded search from word restart (the hint itself,
+ * or a cache-less lcore's home word: see grab_one()). The hint is the
+ * caller's own (plain). Returns 1 and the index, or 0.
  */
 static inline uint32_t
-claim_one(struct labyrinth_map *m, uint32_t *hint, uint32_t *idx)
+claim_one(struct labyrinth_map *m, uint32_t *hint, uint32_t restart,
+		uint32_t *idx)
 {
 	if (likely(labyrinth_map_claim_at(m, *hint, idx) == 1))
 		return 1;
+	*hint = restart;
 	return labyrinth_map_claim(m, hint, idx, 1);
 }
 
