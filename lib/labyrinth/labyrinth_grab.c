@@ -188,42 +188,71 @@ record_grab(uint64_t *r, const struct lab_lcore *lc, uint32_t stamp)
 }
 
 /*
- * A cache-less lcore's single-page grab: a token and the page its last
- * free put back, else a free bit of the word at its hint, the zone above
- * min; every other case (no token, the reserve, a hint word with no free
- * bit or a lost CAS, where the search starts again from the lcore's home
- * word: grab_one()) goes to alloc_page_slow(), by a tail call.
- * Out of line, so that alloc_page_lc() stays a leaf whose empty-pool
- * refusal saves no register (T5: the failed grab at most 1.5 x an empty
- * ring's get); with no call but that tail call, this one saves none
- * either.
+ * The end of a cache-less lcore's token grab of page idx of its zone: the
+ * token spent, the owner record, the count; the page.
  */
-static __rte_noinline void *
-alloc_token_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
+static __rte_always_inline void *
+token_grabbed(struct lab_lcore *lc, uint32_t tokens, uint32_t idx)
 {
-	struct lab_zone *zn = &lab->zone[lc->zone];
-	uint32_t tokens = lc->tokens, last = lc->last_put, idx;
-
-	if (unlikely(tokens == 0 || !above_min(zn, tokens)))
-		return alloc_page_slow(lab, gfp);
-	/* The hint is spent whatever the claims below find. Plain: the
-	 * lcore's own field, read by it alone. */
-	lc->last_put = 0;
-	/* The page our last free put back in our home word first, if nobody
-	 * took it since: one locked AND with no load before it (F4). */
-	if (last != 0 && labyrinth_map_claim_bit(&zn->map, last - 1) == 1)
-		idx = last - 1;
-	else if (unlikely(labyrinth_map_claim_at(&zn->map, lc->hint,
-			&idx) != 1))
-		return alloc_page_slow(lab, gfp);
 	/* Relaxed: single writer, see lab_cache_refill(). */
 	lab_store(&lc->tokens, tokens - 1, LAB_RELAXED);
 	/* As the inline grab: a default pool's record is stored without
 	 * reading it first (F4: the cache-less pair 19.1-20.1 -> 16.0-16.9
 	 * ns, against mark_held()'s load and store). */
-	record_grab(&zn->meta[idx], lc, lab_now());
+	record_grab(&lc->meta[idx], lc, lab_now());
 	lab_counter_add(&lc->cnt.alloc_ok, 1);
 	return lc->base + ((uintptr_t)idx << lc->page_shift);
+}
+
+/*
+ * alloc_token_lc() when the page its last free put back is gone (or there
+ * is none): a free bit of the word at the lcore's hint, else
+ * alloc_page_slow() (no free bit, a lost CAS: the search starts again from
+ * the lcore's home word, grab_one()), by a tail call. Out of line, so that
+ * alloc_token_lc() needs no more registers than it has to spare (F4).
+ */
+static __rte_noinline void *
+alloc_token_hint(struct labyrinth *lab, struct lab_lcore *lc,
+		unsigned int gfp, uint32_t tokens)
+{
+	uint32_t idx;
+
+	if (unlikely(labyrinth_map_claim_at(lc->map, lc->hint, &idx) != 1))
+		return alloc_page_slow(lab, gfp);
+	return token_grabbed(lc, tokens, idx);
+}
+
+/*
+ * A cache-less lcore's single-page grab: a token and the page its last
+ * free put back, else (alloc_token_hint()) a free bit of the word at its
+ * hint, the zone above min; every other case (no token, the reserve, a
+ * hint word with no free bit or a lost CAS) goes to alloc_page_slow().
+ * Both leave by tail calls, so that alloc_page_lc() stays a leaf whose
+ * empty-pool refusal saves no register (T5: the failed grab at most 1.5 x
+ * an empty ring's get), and this one saves none either (F4: with the hint
+ * word's claim inline it saved two). The caller checked that the slot
+ * serves its local zone (npages != 0): the zone's map, records and min
+ * watermark are the slot's copies (lc->map, lc->meta, lc->reserve), so no
+ * zone address is computed.
+ */
+static __rte_noinline void *
+alloc_token_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
+{
+	uint32_t tokens = lc->tokens, last = lc->last_put;
+
+	/* Relaxed: a counter snapshot, as above_min(). */
+	if (unlikely(tokens == 0 || labyrinth_map_avail(lc->map) +
+			(int64_t)tokens <= lc->reserve))
+		return alloc_page_slow(lab, gfp);
+	/* The hint is spent whatever the claims find. Plain: the lcore's
+	 * own field, read by it alone. */
+	lc->last_put = 0;
+	/* The page our last free put back in our home word first, if nobody
+	 * took it since: one locked AND with no load before it (F4). */
+	if (unlikely(last == 0 ||
+			labyrinth_map_claim_bit(lc->map, last - 1) != 1))
+		return alloc_token_hint(lab, lc, gfp, tokens);
+	return token_grabbed(lc, tokens, last - 1);
 }
 
 /* A single-page grab by the slot lc of a live labyrinth. */

@@ -176,7 +176,7 @@ struct lab_lcore {
 				      *   socket, several memzones, or
 				      *   LABYRINTH_F_DEBUG) */
 	uint64_t *meta;              /**< the local zone's owner records */
-	const struct labyrinth_map *map; /**< the local zone's map (budget) */
+	struct labyrinth_map *map;   /**< the local zone's map (budget) */
 	int64_t reserve;             /**< the local zone's min watermark;
 				      *   INT64_MAX when npages is 0, so that
 				      *   the inline grab needs no check of it
