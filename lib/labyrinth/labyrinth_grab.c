@@ -217,6 +217,7 @@ alloc_token_hint(struct labyrinth *lab, struct lab_lcore *lc,
 {
 	uint32_t idx;
 
+	lc->last_put = 0;
 	if (unlikely(labyrinth_map_claim_at(lc->map, lc->hint, &idx) != 1))
 		return alloc_page_slow(lab, gfp);
 	return token_grabbed(lc, tokens, idx);
@@ -244,14 +245,14 @@ alloc_token_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 	if (unlikely(tokens == 0 || labyrinth_map_avail(lc->map) +
 			(int64_t)tokens <= lc->reserve))
 		return alloc_page_slow(lab, gfp);
-	/* The hint is spent whatever the claims find. Plain: the lcore's
-	 * own field, read by it alone. */
-	lc->last_put = 0;
 	/* The page our last free put back in our home word first, if nobody
 	 * took it since: one locked AND with no load before it (F4). */
 	if (unlikely(last == 0 ||
 			labyrinth_map_claim_bit(lc->map, last - 1) != 1))
 		return alloc_token_hint(lab, lc, gfp, tokens);
+	/* The hint is spent whatever the claims find. Plain: the lcore's
+	 * own field, read by it alone. */
+	lc->last_put = 0;
 	return token_grabbed(lc, tokens, last - 1);
 }
 
