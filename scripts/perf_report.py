@@ -584,7 +584,7 @@ def main():
     w("| variant | p50 ns | p99 ns | p99.9 ns | max ns | p99.9 / p50 |")
     w("|---|---|---|---|---|---|")
     for v in ("labyrinth cache 256", "labyrinth strict cache 256",
-              "labyrinth no cache",
+              "labyrinth no cache", "labyrinth strict no cache",
               "mempool ring_mp_mc cache 256", "mempool ring_mp_mc cache 0",
               "timer alone (rdtsc pair)"):
         cells = []
@@ -605,8 +605,8 @@ def main():
     w("")
 
     # ------------------------------------------------------------ 3 scaling
-    pools = ("labyrinth no cache", "labyrinth cache 256",
-             "labyrinth strict cache 256",
+    pools = ("labyrinth no cache", "labyrinth strict no cache",
+             "labyrinth cache 256", "labyrinth strict cache 256",
              "mempool ring_mp_mc cache 0", "mempool ring_mp_mc cache 256")
     w("## 3. Scaling")
     w("")
@@ -653,23 +653,29 @@ def main():
     w("")
     w("Every page is taken, then N grabs are timed, all of which fail "
       "(`GFP_NORMAL`, reserve 0). Pools of 1 Ki, 64 Ki and 1 Mi pages of "
-      "64 B. The anchor is `rte_mempool_get` on an empty ring_mp_mc pool "
-      "with cache 0.")
+      "64 B, default and strict (`LABYRINTH_F_STRICT`); the targets are "
+      "the default pools'. The anchor is `rte_mempool_get` on an empty "
+      "ring_mp_mc pool with cache 0.")
     w("")
     w("| variant | 1 Ki pages | 64 Ki pages | 1 Mi pages | slowest / fastest |"
       " slowest / anchor |")
     w("|---|---|---|---|---|---|")
-    for cname in ("no cache", "cache 256"):
-        cells = []
+    for cname in ("no cache", "strict no cache", "cache 256",
+                  "strict cache 256"):
+        cells, v = [], []
         for s, _ in sizes:
             g = fg("empty", "labyrinth %s, %s pages of 64 B" % (cname, s),
                    "ns/fail")
             cells.append("%s (%s..%s)" % (num(g["median"]), num(g["min"]),
                                           num(g["max"])) if g else "n/a")
-        v = [x for x in empty[cname] if x is not None]
+            if g:
+                v.append(g["median"])
+        # a strict row only where the run had strict pools
+        if not v and cname.startswith("strict "):
+            continue
+        fl = max(v) / min(v) if v else None
         w("| labyrinth %s | %s | %s | %s |" % (
-            cname, " | ".join(cells),
-            "%.2f" % flat[cname] if flat[cname] else "n/a",
+            cname, " | ".join(cells), "%.2f" % fl if fl else "n/a",
             "%.2fx" % (max(v) / ring_empty) if v and ring_empty else "n/a"))
     for name in ("mempool ring_mp_mc cache 0, empty",
                  "mempool ring_mp_mc cache 256, empty"):
@@ -820,23 +826,28 @@ def main():
     w("## 7. Blocks beside LLFree")
     w("")
     w("Cache-less grab+free pairs of one block of 2^k pages on one lcore "
-      "(`labyrinth-bench --only llfree`), beside LLFree's get and put of "
+      "(`labyrinth-bench --only llfree`), on a default and on a strict "
+      "(`LABYRINTH_F_STRICT`) pool, beside LLFree's get and put of "
       "the same order on as many 4 KiB frames, alternated round-robin "
-      "(at least 9 rounds). A ratio below 1 means labyrinth is faster.")
+      "(at least 9 rounds). A ratio below 1 means labyrinth is faster; "
+      "F6 is the default pool's.")
     w("")
-    w("| order | labyrinth ns/pair | LLFree ns/pair | ratio |")
-    w("|---|---|---|---|")
+    w("| order | labyrinth ns/pair | LLFree ns/pair | ratio | "
+      "labyrinth strict ns/pair | strict ratio |")
+    w("|---|---|---|---|---|---|")
     for o in range(10):
         a_ = fmed("llfree", "labyrinth order %d (%d KiB)" % (o, 4 << o),
                   "ns/pair")
         b_ = fmed("llfree", "LLFree order %d (%d KiB)" % (o, 4 << o),
                   "ns/pair")
-        if a_ is None and b_ is None:
+        s_ = fmed("llfree", "labyrinth strict order %d (%d KiB)" %
+                  (o, 4 << o), "ns/pair")
+        if a_ is None and b_ is None and s_ is None:
             continue
-        w("| %d | %s | %s | %s |" % (o, num(a_), num(b_) if b_ is not None
-                                     else "not found",
-                                     "%.2f" % (a_ / b_) if a_ and b_
-                                     else ""))
+        w("| %d | %s | %s | %s | %s | %s |" % (
+            o, num(a_), num(b_) if b_ is not None else "not found",
+            "%.2f" % (a_ / b_) if a_ and b_ else "", num(s_),
+            "%.2f" % (s_ / b_) if s_ and b_ else ""))
     w("")
 
     # ------------------------------------------------------------ why
@@ -1146,12 +1157,12 @@ def make_plots(term, D, rel_out, F, scale_pts, sizes, empty, ring_empty,
              "set grid\nset key right bottom\n"
              "set title 'CDF'\nset ylabel 'fraction of grabs at or below'\n"
              "set yrange [0:1.02]\n"
-             "plot for [i=0:5] 'latency-cdf.dat' index i using 1:2 "
+             "plot for [i=0:6] 'latency-cdf.dat' index i using 1:2 "
              "with steps lw 2 title columnheader(1)\n"
              "set title 'Tail: 1 - CDF (log)'\n"
              "set ylabel 'fraction of grabs above'\n"
              "set logscale y\nset yrange [1e-7:1]\nset key right top\n"
-             "plot for [i=0:5] 'latency-cdf.dat' index i using 1:(1 - $2 "
+             "plot for [i=0:6] 'latency-cdf.dat' index i using 1:(1 - $2 "
              "> 0 ? 1 - $2 : 1e-9) with steps lw 2 title columnheader(1)\n"
              "unset multiplot\n")
         if run_gnuplot(term, os.path.join(D, "latency-cdf.gp"), s, D,

@@ -87,7 +87,7 @@ figure_add(const char *section, const char *name, const char *unit,
 void
 figure_vs(struct figure *f, const struct figure *a)
 {
-	if (a == NULL || !f->valid || !a->valid)
+	if (f == NULL || a == NULL || !f->valid || !a->valid)
 		return;
 	f->ratio = f->med / a->med;
 	fmt_label(f->vs, sizeof(f->vs), "%s", a->name);

@@ -4,7 +4,8 @@
 
 /*
  * Section 2, "empty": ns per failed grab on an empty pool of 1 Ki .. 1 Mi
- * pages, every page held, beside an empty ring_mp_mc mempool.
+ * pages, every page held, beside an empty ring_mp_mc mempool; default
+ * and strict (LABYRINTH_F_STRICT) pools.
  */
 
 #include <errno.h>
@@ -21,9 +22,25 @@
 
 static const uint32_t sizes[] = { 1u << 10, 1u << 16, 1u << 20 };
 
-/* The labyrinths of each size, without and with a cache, then the two
- * empty rings: the rings are the last two variants. */
-#define NB_EMPTY_VARS (2 * RTE_DIM(sizes) + 2)
+/* The labyrinths: each mode in every size. The default pools come first:
+ * the targets are theirs (empty_targets()). */
+static const struct {
+	const char *name;
+	uint32_t cache;
+	uint32_t flags;
+} modes[] = {
+	{ "no cache", 0, 0 },
+	{ "cache 256", CACHE, 0 },
+	{ "strict no cache", 0, LABYRINTH_F_STRICT },
+	{ "strict cache 256", CACHE, LABYRINTH_F_STRICT },
+};
+
+/* The variants of the default pools (modes 0 and 1). */
+#define NB_EMPTY_DEFAULT (2 * RTE_DIM(sizes))
+
+/* The labyrinths of each mode and size, then the two empty rings: the
+ * rings are the last two variants. */
+#define NB_EMPTY_VARS (RTE_DIM(modes) * RTE_DIM(sizes) + 2)
 
 struct empty_var {
 	char name[80];
@@ -121,17 +138,18 @@ empty_vars_create(struct empty_var *vars)
 	char name[40];
 
 	memset(vars, 0, NB_EMPTY_VARS * sizeof(*vars));
-	for (c = 0; c < 2; c++) {
+	for (c = 0; c < RTE_DIM(modes); c++) {
 		for (i = 0; i < RTE_DIM(sizes); i++) {
 			struct empty_var *v = &vars[nv++];
 
 			fmt_label(v->name, sizeof(v->name),
 				"labyrinth %s, %u Ki pages of 64 B",
-				c ? "cache 256" : "no cache", sizes[i] >> 10);
+				modes[c].name, sizes[i] >> 10);
 			fmt_label(name, sizeof(name), "bench_e%u_%u", c, i);
 			v->nb_pages = sizes[i];
-			v->bp.lab = lab_create(name, LABYRINTH_PAGE_SIZE_MIN,
-					sizes[i], c ? CACHE : 0);
+			v->bp.lab = lab_create_flags(name,
+					LABYRINTH_PAGE_SIZE_MIN, sizes[i],
+					modes[c].cache, modes[c].flags);
 			if (v->bp.lab != NULL && empty_drain(v, sizes[i]) != 0)
 				v->fails++;
 		}
@@ -200,6 +218,7 @@ empty_figures(struct empty_var *vars, unsigned int nv)
 		figure_vs(vars[j].fig, vars[nv - 2].fig);
 }
 
+/* Of the default pools only: the strict ones are not in the targets. */
 static void
 empty_targets(const struct empty_var *vars, unsigned int nv)
 {
@@ -208,7 +227,7 @@ empty_targets(const struct empty_var *vars, unsigned int nv)
 	bool all_valid = true;
 	unsigned int j, c;
 
-	for (j = 0; j < nv - 2; j++) {
+	for (j = 0; j < NB_EMPTY_DEFAULT; j++) {
 		const struct figure *f = vars[j].fig;
 
 		c = j / RTE_DIM(sizes);

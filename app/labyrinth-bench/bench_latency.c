@@ -24,8 +24,8 @@
 #define NB_PCT 4                /* p50, p99, p99.9, max */
 
 /* The first two labyrinths pair with the mempool L_RING_C places on;
- * the strict one with the cached mempool (lat_ratios()). */
-enum { L_LAB_C, L_LAB_NC, L_RING_C, L_RING_NC, L_LAB_SC, L_NB };
+ * the strict ones with the mempool of their cache size (lat_ratios()). */
+enum { L_LAB_C, L_LAB_NC, L_RING_C, L_RING_NC, L_LAB_SC, L_LAB_SNC, L_NB };
 
 struct lat_var {
 	char name[80];
@@ -202,6 +202,8 @@ lat_pools_create(struct bench_pool *pools)
 	pools[L_LAB_NC].lab = lab_create("bench_l_nc", PAGE_4K, POOL_PAGES, 0);
 	pools[L_LAB_SC].lab = lab_create_flags("bench_l_sc", PAGE_4K,
 			POOL_PAGES, CACHE, LABYRINTH_F_STRICT);
+	pools[L_LAB_SNC].lab = lab_create_flags("bench_l_snc", PAGE_4K,
+			POOL_PAGES, 0, LABYRINTH_F_STRICT);
 	pools[L_RING_C].mp = mp_create("bench_l_ring_c", "ring_mp_mc",
 			POOL_OBJS, PAGE_4K, CACHE);
 	pools[L_RING_NC].mp = mp_create("bench_l_ring_nc", "ring_mp_mc",
@@ -254,14 +256,19 @@ lat_figures(struct lat_var *v, unsigned int j)
 static unsigned int
 lat_peer(unsigned int j)
 {
-	return j == L_LAB_SC ? L_RING_C : j + L_RING_C;
+	if (j == L_LAB_SC)
+		return L_RING_C;
+	if (j == L_LAB_SNC)
+		return L_RING_NC;
+	return j + L_RING_C;
 }
 
 /* Ratios of the labyrinths to the mempool of the same cache size. */
 static void
 lat_ratios(struct lat_var *vars)
 {
-	static const unsigned int labs[] = { L_LAB_C, L_LAB_NC, L_LAB_SC };
+	static const unsigned int labs[] = { L_LAB_C, L_LAB_NC, L_LAB_SC,
+		L_LAB_SNC };
 	unsigned int i, j, q;
 
 	for (i = 0; i < RTE_DIM(labs); i++)
@@ -290,6 +297,7 @@ section_latency(void)
 		[L_RING_C] = { .name = "mempool ring_mp_mc cache 256" },
 		[L_RING_NC] = { .name = "mempool ring_mp_mc cache 0" },
 		[L_LAB_SC] = { .name = "labyrinth strict cache 256" },
+		[L_LAB_SNC] = { .name = "labyrinth strict no cache" },
 	};
 	struct lat_var vars[L_NB + 1];
 	struct lat_ctx ctx = {

@@ -321,8 +321,12 @@ pair_fig(const struct pair_var *vars, unsigned int nv, const char *name)
 /* ---------------------------------------------------------------- */
 /* Section 1: grab+free pairs on one lcore                          */
 
-enum { P_LAB_C, P_LAB_SCAT, P_LAB_SC, P_LAB_NC, P_RING_C, P_RING_NC, P_STACK_C,
-	P_STACK_NC, P_NB };
+enum { P_LAB_C, P_LAB_SCAT, P_LAB_SC, P_LAB_NC, P_LAB_SNC, P_RING_C,
+	P_RING_NC, P_STACK_C, P_STACK_NC, P_NB };
+
+/* The order variants' names: "labyrinth %sorder %u (%u KiB)", default
+ * pool (P_LAB_NC) then strict (P_LAB_SNC). */
+static const char * const order_kind[] = { "", "strict " };
 
 static void
 pair_pools_create(struct bench_pool *pools)
@@ -334,6 +338,8 @@ pair_pools_create(struct bench_pool *pools)
 	pools[P_LAB_SC].lab = lab_create_flags("bench_sc", PAGE_4K, POOL_PAGES,
 			CACHE, LABYRINTH_F_STRICT);
 	pools[P_LAB_NC].lab = lab_create("bench_nc", PAGE_4K, POOL_PAGES, 0);
+	pools[P_LAB_SNC].lab = lab_create_flags("bench_snc", PAGE_4K,
+			POOL_PAGES, 0, LABYRINTH_F_STRICT);
 	pools[P_RING_C].mp = mp_create("bench_ring_c", "ring_mp_mc",
 			POOL_OBJS, PAGE_4K, CACHE);
 	pools[P_RING_NC].mp = mp_create("bench_ring_nc", "ring_mp_mc",
@@ -344,14 +350,18 @@ pair_pools_create(struct bench_pool *pools)
 			POOL_OBJS, PAGE_4K, 0);
 }
 
-/* The labyrinth's variants: one by one, bulk, and by order. */
+/*
+ * The labyrinth's variants: one by one, bulk, and by order; each default
+ * one followed by its strict one (LABYRINTH_F_STRICT), but for the
+ * scattered bulk (a strict pool's bulk never takes the run loops).
+ */
 static void
 pair_add_labyrinth(struct pair_var *vars, unsigned int *nv,
 		struct bench_pool *pools, uint64_t n)
 {
 	struct pair_var *v;
 	char name[80];
-	unsigned int o;
+	unsigned int o, s;
 
 	pair_add(vars, nv, "labyrinth cache 256", "ns/pair", PK_POOL,
 			&pools[P_LAB_C], n, NAN);
@@ -359,6 +369,8 @@ pair_add_labyrinth(struct pair_var *vars, unsigned int *nv,
 			&pools[P_LAB_SC], n, NAN);
 	pair_add(vars, nv, "labyrinth no cache", "ns/pair", PK_POOL,
 			&pools[P_LAB_NC], n, NAN);
+	pair_add(vars, nv, "labyrinth strict no cache", "ns/pair", PK_POOL,
+			&pools[P_LAB_SNC], n, NAN);
 	pair_add(vars, nv, "labyrinth bulk 32, cache 256", "ns/page",
 			PK_LAB_BULK, &pools[P_LAB_C], n, NAN);
 	pair_add(vars, nv, "labyrinth bulk 32 scattered, cache 256",
@@ -368,12 +380,18 @@ pair_add_labyrinth(struct pair_var *vars, unsigned int *nv,
 			PK_LAB_BULK, &pools[P_LAB_SC], n, NAN);
 	pair_add(vars, nv, "labyrinth bulk 32, no cache", "ns/page",
 			PK_LAB_BULK, &pools[P_LAB_NC], n, NAN);
+	pair_add(vars, nv, "labyrinth strict bulk 32, no cache", "ns/page",
+			PK_LAB_BULK, &pools[P_LAB_SNC], n, NAN);
 	for (o = 0; o <= LABYRINTH_MAX_ORDER; o++) {
-		fmt_label(name, sizeof(name), "labyrinth order %u (%u KiB)", o,
-			(PAGE_4K << o) / 1024);
-		v = pair_add(vars, nv, name, "ns/block", PK_LAB_ORDER,
-				&pools[P_LAB_NC], n, NAN);
-		v->order = o;
+		for (s = 0; s < RTE_DIM(order_kind); s++) {
+			fmt_label(name, sizeof(name),
+				"labyrinth %sorder %u (%u KiB)",
+				order_kind[s], o, (PAGE_4K << o) / 1024);
+			v = pair_add(vars, nv, name, "ns/block", PK_LAB_ORDER,
+					&pools[s ? P_LAB_SNC : P_LAB_NC], n,
+					NAN);
+			v->order = o;
+		}
 	}
 }
 
@@ -443,6 +461,11 @@ pair_ratios(struct pair_var *vars, unsigned int nv)
 	static const char * const bulk[] = { "labyrinth bulk 32, cache 256",
 		"labyrinth strict bulk 32, cache 256",
 		"labyrinth bulk 32 scattered, cache 256" };
+	static const char * const nocache[] = { "labyrinth no cache",
+		"labyrinth strict no cache" };
+	static const char * const bulk_nocache[] = {
+		"labyrinth bulk 32, no cache",
+		"labyrinth strict bulk 32, no cache" };
 	char name[80], anchor[80];
 	unsigned int i, o;
 
@@ -453,17 +476,22 @@ pair_ratios(struct pair_var *vars, unsigned int nv)
 		pair_vs_best(vars, nv, bulk[i],
 			"mempool ring_mp_mc bulk 32, cache 256",
 			"mempool stack bulk 32, cache 256");
-	pair_vs_best(vars, nv, "labyrinth no cache",
-		"mempool ring_mp_mc cache 0", "mempool stack cache 0");
-	pair_vs_best(vars, nv, "labyrinth bulk 32, no cache",
-		"mempool ring_mp_mc bulk 32, cache 0",
-		"mempool stack bulk 32, cache 0");
+	for (i = 0; i < RTE_DIM(nocache); i++)
+		pair_vs_best(vars, nv, nocache[i],
+			"mempool ring_mp_mc cache 0", "mempool stack cache 0");
+	for (i = 0; i < RTE_DIM(bulk_nocache); i++)
+		pair_vs_best(vars, nv, bulk_nocache[i],
+			"mempool ring_mp_mc bulk 32, cache 0",
+			"mempool stack bulk 32, cache 0");
 	for (o = 0; o <= LABYRINTH_MAX_ORDER; o++) {
-		fmt_label(name, sizeof(name), "labyrinth order %u (%u KiB)", o,
-			(PAGE_4K << o) / 1024);
 		fmt_label(anchor, sizeof(anchor), "rte_malloc %u KiB aligned",
 			(PAGE_4K << o) / 1024);
-		pair_vs_best(vars, nv, name, anchor, NULL);
+		for (i = 0; i < RTE_DIM(order_kind); i++) {
+			fmt_label(name, sizeof(name),
+				"labyrinth %sorder %u (%u KiB)",
+				order_kind[i], o, (PAGE_4K << o) / 1024);
+			pair_vs_best(vars, nv, name, anchor, NULL);
+		}
 	}
 }
 
@@ -513,6 +541,7 @@ section_pair(void)
 		[P_LAB_SCAT] = { .name = "labyrinth cache 256, scattered" },
 		[P_LAB_SC] = { .name = "labyrinth strict cache 256" },
 		[P_LAB_NC] = { .name = "labyrinth no cache" },
+		[P_LAB_SNC] = { .name = "labyrinth strict no cache" },
 		[P_RING_C] = { .name = "mempool ring_mp_mc cache 256" },
 		[P_RING_NC] = { .name = "mempool ring_mp_mc cache 0" },
 		[P_STACK_C] = { .name = "mempool stack cache 256" },

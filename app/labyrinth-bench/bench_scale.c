@@ -20,7 +20,7 @@
 
 /* Each labyrinth is followed, here or after other labyrinths, by the
  * mempool it is compared with (scale_figures()). */
-enum { S_LAB_NC, S_RING_NC, S_LAB_SC, S_LAB_C, S_RING_C, S_NB };
+enum { S_LAB_SNC, S_LAB_NC, S_RING_NC, S_LAB_SC, S_LAB_C, S_RING_C, S_NB };
 
 static const unsigned int ks[] = { 1, 2, 4, 8 };
 
@@ -36,6 +36,8 @@ scale_pools_create(struct bench_pool *pools)
 	unsigned int p;
 
 	pools[S_LAB_NC].lab = lab_create("bench_s_nc", PAGE_4K, POOL_PAGES, 0);
+	pools[S_LAB_SNC].lab = lab_create_flags("bench_s_snc", PAGE_4K,
+			POOL_PAGES, 0, LABYRINTH_F_STRICT);
 	pools[S_LAB_C].lab = lab_create("bench_s_c", PAGE_4K, POOL_PAGES,
 			CACHE);
 	pools[S_LAB_SC].lab = lab_create_flags("bench_s_sc", PAGE_4K,
@@ -52,7 +54,7 @@ scale_pools_create(struct bench_pool *pools)
 /*
  * Every pool on every k of ks[] that there are lcores for, local frees
  * first, then remote (k >= 2). Each labyrinth is followed by its mempool
- * counterpart, the strict one by the default one first. Returns the
+ * counterpart, each strict one by the default one first. Returns the
  * number of variants.
  */
 static unsigned int
@@ -236,6 +238,7 @@ static void
 section_scale(void)
 {
 	struct bench_pool pools[S_NB] = {
+		[S_LAB_SNC] = { .name = "labyrinth strict no cache" },
 		[S_LAB_NC] = { .name = "labyrinth no cache" },
 		[S_RING_NC] = { .name = "mempool ring_mp_mc cache 0",
 				.ref_ns = 141 },

@@ -3,9 +3,9 @@
 # Copyright(c) 2026 The Labyrinth developers
 #
 # Smoke of labyrinth-bench's llfree section (--only llfree --quick, small
-# N): it must print one row for each order 0..9 with a numeric labyrinth
-# figure, and, when LLFree was built, a numeric LLFree figure and ratio;
-# the JSON must hold the section's 20 figures. Without the peer folder
+# N): it must print one row for each order 0..9 with numeric labyrinth
+# figures (default and strict pool), and, when LLFree was built, a numeric
+# LLFree figure and ratio; the JSON must hold the section's 30 figures. Without the peer folder
 # (../shared/peers/llfree-c beside the repository) the section must still
 # run and say "not found"; the test then exits 77 (skipped) saying why.
 #
@@ -37,7 +37,7 @@ cat "$OUT/llfree.log"
 [ "$rc" = 0 ] || fail "labyrinth-bench exited with $rc"
 
 # The rows of section 6: order, block ("4 KiB"), labyrinth, LLFree
-# (a number, or "not found"), ratio.
+# (a number, or "not found"), ratio, strict labyrinth, its ratio.
 awk -v found="$FOUND" '
 	function num(s) { return s ~ /^[0-9]+(\.[0-9]+)?$/ }
 	/^== 6\. / { in6 = 1; next }
@@ -48,6 +48,11 @@ awk -v found="$FOUND" '
 		if (o in seen) { print "order " o " twice"; bad = 1 }
 		seen[o] = 1
 		if (!num($4)) { print "order " o ": labyrinth column " $4; bad = 1 }
+		strict = found == 1 ? $7 : $8
+		if (!num(strict)) {
+			print "order " o ": strict column " strict
+			bad = 1
+		}
 		if (found == 1) {
 			if (!num($5)) { print "order " o ": LLFree column " $5; bad = 1 }
 			if (!num($6)) { print "order " o ": ratio " $6; bad = 1 }
@@ -71,14 +76,16 @@ doc = json.load(open(sys.argv[1]))
 found = sys.argv[2] == "1"
 figs = [g for g in doc["figures"] if g["section"] == "llfree"]
 lab = [g for g in figs if g["name"].startswith("labyrinth order ")]
+strict = [g for g in figs if g["name"].startswith("labyrinth strict order ")]
 llf = [g for g in figs if g["name"].startswith("LLFree order ")]
-assert len(lab) == 10 and len(llf) == 10, (len(lab), len(llf))
-assert all(g["valid"] and g["unit"] == "ns/pair" for g in lab)
+assert len(lab) == 10 and len(strict) == 10 and len(llf) == 10, \
+    (len(lab), len(strict), len(llf))
+assert all(g["valid"] and g["unit"] == "ns/pair" for g in lab + strict)
 assert all(g["valid"] == found for g in llf), [g["valid"] for g in llf]
-assert all(len(g["runs"]) >= 9 for g in lab)
+assert all(len(g["runs"]) >= 9 for g in lab + strict)
 if found:
     assert all(g["anchor"] and g["anchor"].startswith("LLFree order ")
-               and g["ratio"] is not None for g in lab)
+               and g["ratio"] is not None for g in lab + strict)
 assert "llfree" in doc
 PY
 fi
