@@ -217,6 +217,8 @@ alloc_token_hint(struct labyrinth *lab, struct lab_lcore *lc,
 {
 	uint32_t idx;
 
+	/* The last-put hint is spent (see alloc_token_lc()). Plain: the
+	 * lcore's own field, read by it alone. */
 	lc->last_put = 0;
 	if (unlikely(labyrinth_map_claim_at(lc->map, lc->hint, &idx) != 1))
 		return alloc_page_slow(lab, gfp);
@@ -250,8 +252,10 @@ alloc_token_lc(struct labyrinth *lab, struct lab_lcore *lc, unsigned int gfp)
 	if (unlikely(last == 0 ||
 			labyrinth_map_claim_bit(lc->map, last - 1) != 1))
 		return alloc_token_hint(lab, lc, gfp, tokens);
-	/* The hint is spent whatever the claims find. Plain: the lcore's
-	 * own field, read by it alone. */
+	/* The last-put hint is spent whatever the claims find (so
+	 * alloc_token_hint() clears it too); cleared after the locked AND,
+	 * not before it: one store fewer for the AND to wait for (F4).
+	 * Plain: the lcore's own field, read by it alone. */
 	lc->last_put = 0;
 	return token_grabbed(lc, tokens, last - 1);
 }
