@@ -5,9 +5,10 @@
 # Smoke of labyrinth-bench's llfree section (--only llfree --quick, small
 # N): it must print one row for each order 0..9 with numeric labyrinth
 # figures (default and strict pool), and, when LLFree was built, a numeric
-# LLFree figure and ratio; the JSON must hold the section's 30 figures. Without the peer folder
-# (../shared/peers/llfree-c beside the repository) the section must still
-# run and say "not found"; the test then exits 77 (skipped) saying why.
+# LLFree figure and ratio; the JSON must hold the section's 30 figures.
+# Without the peer folder (../shared/peers/llfree-c beside the
+# repository) the section must still run and say "not found"; the test
+# then exits 77 (skipped) saying why.
 #
 # Usage: llfree_smoke.sh SOURCE_ROOT BUILD_ROOT BENCH FOUND WHY
 #   FOUND: 1 if meson built LLFree, else 0; WHY: meson's reason
