@@ -442,13 +442,13 @@ bulk_to_cache(struct lab_lcore *lc, void * const *pages, unsigned int n,
  * skipped (as in bulk_to_cache_mode()).
  */
 static __rte_always_inline unsigned int
-bulk_to_map_mode(struct labyrinth *lab, struct lab_lcore *lc,
-		void * const *pages, unsigned int n, unsigned int *ok,
-		const bool strict)
+bulk_to_map_mode(struct lab_lcore *lc, void * const *pages, unsigned int n,
+		unsigned int *ok, const bool strict)
 {
-	struct labyrinth_map * const map = &lab->zone[lc->zone].map;
-	/* The slot's fields in locals: the record stores below could alias
-	 * them for the compiler, which would reload them every page. */
+	/* The slot's fields in locals (the zone's map the slot's copy, the
+	 * caller having checked npages != 0): the record stores below could
+	 * alias them for the compiler, which would reload them every page. */
+	struct labyrinth_map * const map = lc->map;
 	const uintptr_t base = (uintptr_t)lc->base;
 	const uint64_t npages = lc->npages;
 	const unsigned int shift = lc->page_shift;
@@ -485,12 +485,12 @@ bulk_to_map_mode(struct labyrinth *lab, struct lab_lcore *lc,
 
 /* bulk_to_map_mode() with the mode a constant: one loop per mode. */
 static unsigned int
-bulk_to_map(struct labyrinth *lab, struct lab_lcore *lc, void * const *pages,
-		unsigned int n, unsigned int *ok)
+bulk_to_map(struct lab_lcore *lc, void * const *pages, unsigned int n,
+		unsigned int *ok)
 {
 	if (unlikely(lc->strict))
-		return bulk_to_map_mode(lab, lc, pages, n, ok, true);
-	return bulk_to_map_mode(lab, lc, pages, n, ok, false);
+		return bulk_to_map_mode(lc, pages, n, ok, true);
+	return bulk_to_map_mode(lc, pages, n, ok, false);
 }
 
 unsigned int
@@ -509,7 +509,7 @@ labyrinth_free_bulk_slow(struct labyrinth *lab, void * const *pages,
 			/* bulk_to_cache() counted its frees in pushes. */
 			pushed = ok;
 		} else {
-			i = bulk_to_map(lab, lc, pages, n, &ok);
+			i = bulk_to_map(lc, pages, n, &ok);
 		}
 	}
 	for (; i < n; i++) {

@@ -371,32 +371,32 @@ bulk_from_cache(struct lab_lcore *lc, void **pages, unsigned int n,
  * CAS a word), each record written as a token grab writes it; where n
  * single grabs take two locked instructions a page. false, having taken
  * nothing, when the zone has not n pages above min or the search comes
- * back short: the caller grabs one by one.
+ * back short: the caller grabs one by one. The caller checked that the
+ * slot serves its local zone (npages != 0): its map, records and min
+ * watermark are the slot's copies, as in alloc_token_lc().
  */
 static bool
-bulk_from_map(struct labyrinth *lab, struct lab_lcore *lc, void **pages,
-		unsigned int n)
+bulk_from_map(struct lab_lcore *lc, void **pages, unsigned int n)
 {
-	struct lab_zone *zn = &lab->zone[lc->zone];
 	uint32_t idx[LABYRINTH_CACHE_MAX], got, stamp, i;
 
 	if (n > RTE_DIM(idx) ||
-			labyrinth_map_reserve(&zn->map, n, zn->reserve) != 0)
+			labyrinth_map_reserve(lc->map, n, lc->reserve) != 0)
 		return false;
-	got = labyrinth_map_claim(&zn->map, &lc->hint, idx, n);
+	got = labyrinth_map_claim(lc->map, &lc->hint, idx, n);
 	if (unlikely(got < n)) {
-		labyrinth_map_give(&zn->map, idx, got);
-		labyrinth_map_unreserve(&zn->map, n - got);
+		labyrinth_map_give(lc->map, idx, got);
+		labyrinth_map_unreserve(lc->map, n - got);
 		return false;
 	}
 	stamp = lab_now();
 	if (unlikely(lc->strict)) {
 		for (i = 0; i < n; i++)
-			record_grab(&zn->meta[idx[i]], lc, stamp);
+			record_grab(&lc->meta[idx[i]], lc, stamp);
 	} else {
 		/* The slot's fields in locals (the record stores could alias
 		 * them); the record as record_grab() writes it. */
-		uint64_t * const meta = zn->meta;
+		uint64_t * const meta = lc->meta;
 		const uint64_t head = lc->head_bits | ((uint64_t)stamp << 32);
 
 		for (i = 0; i < n; i++)
@@ -457,7 +457,7 @@ labyrinth_alloc_bulk_slow(struct labyrinth *lab, unsigned int gfp,
 		}
 	}
 	if (lc != NULL && lc->size == 0 && lc->npages != 0 &&
-			bulk_from_map(lab, lc, pages, n))
+			bulk_from_map(lc, pages, n))
 		goto prepare;
 	/* General case: one by one, rolled back on failure. */
 	for (i = 0; i < n; i++) {
