@@ -571,15 +571,19 @@ def main():
     w("## 2. Latency of single grabs")
     w("")
     w("Each grab timed alone on pinned lcore 0: `rte_rdtsc()`, the grab, "
-      "`rte_rdtsc()`; batches of 32 grabs, then 32 untimed frees. "
-      "Percentiles are medians over the runs (min..max in brackets). "
-      "The TSC here advances in steps of %s cycles (%s ns), so every "
-      "sample is a multiple of that step and includes the timer (the "
-      "*timer alone* line): p50 and p99 are resolution-bound, and the "
-      "CDF shows the shape." % (
+      "`rte_rdtsc()`; batches of 32 grabs, then 32 untimed frees; the "
+      "samples kept in one 4 KiB page and folded into a histogram every "
+      "1024, untimed. Percentiles are medians over the runs (min..max in "
+      "brackets). The TSC here advances in steps of %s cycles (%s ns), so "
+      "every sample is a multiple of that step; each includes a read of "
+      "the TSC, %s cycles (%s ns; the *timer alone* line is two reads "
+      "with nothing between). The CDF shows the shape." % (
           bench["tsc_step_cycles"] if bench else "?",
           num(bench["tsc_step_cycles"] / bench["tsc_hz"] * 1e9)
-          if bench else "?"))
+          if bench else "?",
+          bench.get("tsc_read_cycles", "?") if bench else "?",
+          num(bench["tsc_read_cycles"] / bench["tsc_hz"] * 1e9)
+          if bench and "tsc_read_cycles" in bench else "?"))
     w("")
     w("| variant | p50 ns | p99 ns | p99.9 ns | max ns | p99.9 / p50 |")
     w("|---|---|---|---|---|---|")

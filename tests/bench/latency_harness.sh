@@ -10,7 +10,11 @@
 # cache-less ring was 9-16 and of the cached one 4-12 on this machine
 # (2-vCPU Xeon KVM); with the one-page buffer both are 1.2-2.1. A p99.9
 # ignores rare preemptions (one sample each); the limits leave room for a
-# noisy machine.
+# noisy machine. And the TSC step the bench reports (JSON tsc_step_cycles,
+# the header's "TSC step") must be the step of the samples: every sample
+# of the CDF a multiple of it, two of them one step apart. The bench once
+# reported the interval of two reads back to back (22 cycles here) where
+# the samples are 2 cycles apart, and the docs read the tails in it.
 #
 # Usage: latency_harness.sh BUILD_ROOT BENCH
 
@@ -29,12 +33,13 @@ rm -rf "$OUT"
 mkdir -p "$OUT" || fail "cannot create $OUT"
 "$BENCH" -l 0 --no-pci --in-memory --file-prefix "latency-harness-$$" \
 	--log-level='*:warning' -- --only latency --runs 5 \
-	--json "$OUT/latency.json" >"$OUT/latency.log" 2>&1
+	--json "$OUT/latency.json" --cdf "$OUT/latency.cdf" \
+	>"$OUT/latency.log" 2>&1
 rc=$?
 cat "$OUT/latency.log"
 [ "$rc" = 0 ] || fail "labyrinth-bench exited with $rc"
 
-python3 - "$OUT/latency.json" <<'PY' || fail "see above"
+python3 - "$OUT/latency.json" "$OUT/latency.cdf" <<'PY' || fail "see above"
 import json, sys
 
 LIMITS = {
@@ -58,6 +63,26 @@ for name, limit in LIMITS.items():
           f"{'ok' if ok else 'TOO HIGH'}")
     bad |= not ok
 
+# The TSC step: the CDF's points are i * ns-per-cycle (2 decimals), i a
+# histogram bucket; the last bucket (65535) holds every longer sample.
+step = doc["tsc_step_cycles"]
+ns_per_cycle = 1e9 / doc["tsc_hz"]
+cycles = set()
+for line in open(sys.argv[2]):
+    f = line.split()
+    if len(f) == 2 and not line.startswith(("#", '"')):
+        c = round(float(f[0]) / ns_per_cycle)
+        if c < 65535:
+            cycles.add(c)
+cycles = sorted(cycles)
+gaps = {b - a for a, b in zip(cycles, cycles[1:])}
+odd = [c for c in cycles if c % step != 0]
+print(f"latency-harness: TSC step {step} cycles; {len(cycles)} distinct "
+      f"sample values, smallest gap {min(gaps) if gaps else None} cycles, "
+      f"{len(odd)} not a multiple of the step")
+if not gaps or odd or min(gaps) != step:
+    print("latency-harness: the reported TSC step is not the samples' step")
+    bad = 1
 sys.exit(bad)
 PY
 echo "latency-harness: PASS"
