@@ -10,7 +10,8 @@
 #   labyrinth-fwd page-copy (no testpmd counterpart)
 # Rate = packets received per second over both ports, in steady state
 # (after a warm-up), Mpps. Prints median, min and max over the rounds and
-# the ratio of the medians; target: ratio >= 1.0 for io and macswap.
+# the ratio of the medians; target: ratio >= 1.0 for io and macswap. In
+# each pair, who runs first alternates from round to round.
 #
 # Usage: scripts/bench-fwd.sh [--quick] [--rounds N] [--build DIR]
 #                             [--fwd PATH] [--testpmd PATH] [--pool-ops OPS]
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
 	--testpmd) TESTPMD=$2; shift ;;
 	--pool-ops) POOL_OPS=$2; shift ;;
 	--json) JSON=$2; shift ;;
-	-h|--help) sed -n '3,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench-fwd: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -135,8 +136,17 @@ echo "wall: Mpps received; cpu: Mpps per CPU-second the forwarding thread ran"
 for r in $(seq 1 "$ROUNDS"); do
 	for pair in "io io" "macswap mac"; do
 		set -- $pair
-		read -r a ac <<<"$(run_fwd "$1")"
-		read -r b bc <<<"$(run_testpmd "$2")"
+		# Who runs first alternates from round to round: a round's
+		# first run, right after the last one of the round before,
+		# was slower (bench-testpmd-ops.py saw 0.95-0.97x for the
+		# one always first, 0.99-1.01x in the middle).
+		if [ $((r % 2)) = 1 ]; then
+			read -r a ac <<<"$(run_fwd "$1")"
+			read -r b bc <<<"$(run_testpmd "$2")"
+		else
+			read -r b bc <<<"$(run_testpmd "$2")"
+			read -r a ac <<<"$(run_fwd "$1")"
+		fi
 		echo "$1 fwd $a $ac" >>"$TMP/results"
 		echo "$1 testpmd $b $bc" >>"$TMP/results"
 		printf 'round %d: %-9s labyrinth-fwd %7.2f wall %7.2f cpu   testpmd %-3s %7.2f wall %7.2f cpu\n' \

@@ -7,7 +7,11 @@ testpmd's default mempool cache and with --mbcache=0. Configurations
 alternate within each round, so that drift (turbo, noisy neighbours) hits all
 of them alike; each figure is the median (min, max) over the rounds of the
 forwarded packet rate, Rx-pps summed over both ports, measured by testpmd
-between two "show port stats all" commands on one forwarding core.
+between two "show port stats all" commands on one forwarding core. The ops'
+order within each round rotates from round to round (round_order()): the
+first run of a round, right after the last one of the round before, was
+slower (0.95-0.97x for the labyrinth, always first, against 0.99-1.01x in
+the middle), so no configuration may keep one place.
 
     scripts/bench-testpmd-ops.py [--plugin PATH] [--rounds N] [--quick]
                                  [--json FILE]
@@ -152,13 +156,22 @@ def run_one(args, env, dargs, ops, mbcache):
     return sum(pps[-2:]) / 1e6
 
 
+def round_order(ops_list, r):
+    """The ops of round r (0-based): ops_list rotated by r, so that over
+    len(ops_list) rounds each ops runs once in each place."""
+    k = r % len(ops_list)
+    return ops_list[k:] + ops_list[:k]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--plugin", help="libmempool_labyrinth.so (default: "
                     "newest under <source>/*/lib/mempool_labyrinth)")
     ap.add_argument("--testpmd", default=shutil.which("dpdk-testpmd") or
                     "dpdk-testpmd")
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="a multiple of the number of ops puts each ops "
+                    "in each place equally often")
     ap.add_argument("--seconds", type=float, default=1.0,
                     help="measurement window per run")
     ap.add_argument("--warmup", type=float, default=0.4)
@@ -186,7 +199,7 @@ def main():
     t0 = time.time()
     for r in range(args.rounds):
         for cname, cval in caches:
-            for ops in ops_list:
+            for ops in round_order(ops_list, r):
                 mpps = run_one(args, env, dargs, ops, cval)
                 res[(ops, cname)].append(mpps)
                 print("round %d  mbcache=%-7s %-11s %7.2f Mpps" %

@@ -717,9 +717,10 @@ def main():
         w("`scripts/bench-fwd.sh`: labyrinth-fwd (pool ops `%s`) against "
           "dpdk-testpmd (its default pool ops, ring_mp_mc) on a net_null "
           "pair, `-l 0-1` (one forwarding lcore), %d round(s); each round "
-          "runs labyrinth-fwd io, testpmd io, labyrinth-fwd macswap, "
-          "testpmd mac, labyrinth-fwd page-copy, %.0f s warm-up and %.0f s "
-          "measured each. Mpps received over both ports. *cpu* is Mpps per "
+          "runs labyrinth-fwd io and testpmd io, labyrinth-fwd macswap and "
+          "testpmd mac (who goes first in each pair alternating from round "
+          "to round), then labyrinth-fwd page-copy, %.0f s warm-up and "
+          "%.0f s measured each. Mpps received over both ports. *cpu* is Mpps per "
           "second the forwarding thread was on a CPU (schedstat), which "
           "depends less on other load. *paired* is the median (min..max) of "
           "the per-round ratios." % (fwd["fwd_pool_ops"], fwd["rounds"],
@@ -751,8 +752,11 @@ def main():
           "net_null pair, one forwarding core, mbuf pool ops labyrinth "
           "(the plugin, `-d`), ring_mp_mc and stack, with testpmd's default "
           "mempool cache and with `--mbcache=0`; %d round(s), the six "
-          "configurations alternating within each round, %.1f s measured "
-          "each. Ratios are of medians; *paired* is the median (min..max) "
+          "configurations alternating within each round, the ops' order "
+          "rotated from round to round (the first run of a round was "
+          "slower: the labyrinth, always first until then, measured "
+          "0.95-0.97x the anchors where it measured 0.99-1.01x in the "
+          "middle), %.1f s measured each. Ratios are of medians; *paired* is the median (min..max) "
           "of the per-round ratios." % (tpo["rounds"], tpo["window_s"]))
         w("")
         w("| mbcache | ops | Mpps median | min | max | labyrinth / this | "
@@ -1120,7 +1124,9 @@ def main():
       "Every figure is the median of the runs, with min and max. Within a "
       "section the variants alternate round-robin (round r starts at "
       "variant r mod V), so drift hits all alike; the forwarding scripts "
-      "alternate their configurations within each round.")
+      "alternate their configurations within each round and rotate their "
+      "order from round to round (`tests/bench/testpmd_ops_order.sh`, "
+      "`tests/bench/fwd_order.sh`).")
     w("- The machine is shared: other processes on these 2 CPUs make the "
       "medians worse, the 2-lcore and forwarding figures most. The load "
       "at the start is in the header.")
