@@ -9,7 +9,7 @@ set xtics ('1 Ki' 1024, '64 Ki' 65536, '1 Mi' 1048576)
 set yrange [0:*]
 set grid
 set key right bottom opaque
-a = 1.8784
+a = 1.8743
 plot 'empty.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 title columnheader(1), \
   'empty.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 5 title columnheader(1), \
   a with lines lw 2 dt 1 lc rgb 'black' title 'empty ring_mp_mc get (anchor)', \
