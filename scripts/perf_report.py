@@ -720,11 +720,12 @@ def main():
           "runs labyrinth-fwd io and testpmd io, labyrinth-fwd macswap and "
           "testpmd mac (who goes first in each pair alternating from round "
           "to round), then labyrinth-fwd page-copy, %.0f s warm-up and "
-          "%.0f s measured each. Mpps received over both ports. *cpu* is Mpps per "
-          "second the forwarding thread was on a CPU (schedstat), which "
-          "depends less on other load. *paired* is the median (min..max) of "
-          "the per-round ratios." % (fwd["fwd_pool_ops"], fwd["rounds"],
-                                     fwd["warmup_s"], fwd["window_s"]))
+          "%.0f s measured each. Mpps received over both ports. *cpu* is "
+          "Mpps per second the forwarding thread was on a CPU (schedstat), "
+          "which depends less on other load. *paired* is the median "
+          "(min..max) of the per-round ratios." % (
+              fwd["fwd_pool_ops"], fwd["rounds"], fwd["warmup_s"],
+              fwd["window_s"]))
         w("")
         w("| mode | labyrinth-fwd Mpps med (min..max) | testpmd Mpps med "
           "(min..max) | ratio | paired | cpu ratio |")
@@ -756,8 +757,9 @@ def main():
           "rotated from round to round (the first run of a round was "
           "slower: the labyrinth, always first until then, measured "
           "0.95-0.97x the anchors where it measured 0.99-1.01x in the "
-          "middle), %.1f s measured each. Ratios are of medians; *paired* is the median (min..max) "
-          "of the per-round ratios." % (tpo["rounds"], tpo["window_s"]))
+          "middle), %.1f s measured each. Ratios are of medians; "
+          "*paired* is the median (min..max) of the per-round ratios." % (
+              tpo["rounds"], tpo["window_s"]))
         w("")
         w("| mbcache | ops | Mpps median | min | max | labyrinth / this | "
           "paired |")
@@ -1041,9 +1043,12 @@ def main():
             if irv("ir_mp_ring_fail") else "?",
             num(max(all_empty)) if all_empty else "?",
             "%.0f" % irv("ir_lab_fail") if irv("ir_lab_fail") else "?"))
-    why("T8", "Single samples are multiples of the TSC step and include "
-        "the timer, so p50 is one or two steps and one step more at p99.9 "
-        "moves the ratio by 0.5 to 1; see the CDF in section 2.")
+    why("T8", "Single samples are multiples of the TSC step and each "
+        "includes a read of the TSC (the *timer alone* line); a tail "
+        "above 4x p50 is events in the timed grabs: see the CDF and the "
+        "*first of batch* column in section 2 (until the harness kept its "
+        "samples in one page and fenced the untimed frees, its page walks "
+        "and the frees' last cycles made these tails).")
     why("T9", "As T8.")
 
     def spread(a, b):
