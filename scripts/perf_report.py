@@ -1008,9 +1008,9 @@ def main():
         "spread them over different words) and, once per batch of tokens, "
         "the zone's budget counter; the figure depends above all on the "
         "second CPU being free of other work. Load average at "
-        "the start of this run: %s. On a quiet machine it has been measured "
-        "at 1.95× (docs/benchmark.md); with another process spinning on "
-        "CPU 1 it falls below 1.1×, and rte_mempool's falls as well." %
+        "the start of this run: %s. Earlier reports measured 1.89× to "
+        "2.01× (docs/perf/fast-path.md, F5); with another process spinning "
+        "on CPU 1 it falls below 1.1×, and rte_mempool's falls as well." %
         args.load)
     # T4
     why("T4", "rte_malloc 4 KiB + rte_free costs %s ns here (%s Ir under "

@@ -61,9 +61,9 @@ _Static_assert(LAT_CHUNK % LAT_BATCH == 0, "whole batches a buffer");
  * ("first of batch above p99"): about 1 in 32 if the tail falls anywhere.
  * Before the fence after the untimed frees (lat_loop()), it was 37-96 %
  * for the cached pools, rte_mempool's too: the first timed grab began
- * before the frees had finished. (A cache-less labyrinth's first grab
- * after its frees takes another path, the page its last free put back:
- * 20-50 % there, its own.)
+ * before the frees had finished. (A default cache-less labyrinth's first
+ * grab after its frees takes another path, the page its last free put
+ * back: 20-50 % there, its own.)
  */
 #define POS_CYCLES 256u
 

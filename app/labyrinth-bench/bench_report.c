@@ -97,8 +97,8 @@ gcd_u64(uint64_t a, uint64_t b)
  * not decide): 1 or 2 cycles on Intel, tens on CPUs whose TSC advances in
  * coarse steps (AMD Zen), which quantise single-grab samples. And the
  * cost of a read (tsc_read): the most frequent interval between two reads
- * back to back, which every sample includes (the "timer alone" line; 22
- * cycles under this KVM, which the step was once mistaken for).
+ * back to back, which every sample includes (the "timer alone" line;
+ * 18-22 cycles under this KVM, which the step was once mistaken for).
  */
 static void
 tsc_measure(void)
