@@ -608,7 +608,7 @@ def main():
       "about 3 % (1 in 32) when the tail falls anywhere. A fence after "
       "the frees keeps their last cycles out of that grab's sample "
       "(`tests/bench/latency_harness.sh` holds the cached pools under "
-      "15 %); a cache-less labyrinth's first grab takes the page its last "
+      "20 %); a default cache-less labyrinth's first grab takes the page its last "
       "free put back, its own path.")
     w("")
     w("![latency CDF](latency-cdf.png)")

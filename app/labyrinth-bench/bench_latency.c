@@ -76,6 +76,20 @@ struct lat_ctx {
 	uint64_t n;              /* samples of a timed run */
 };
 
+/*
+ * Everything before done, stores included, before the next rte_rdtsc():
+ * a full fence, then (x86) LFENCE, without which RDTSC may still run
+ * ahead of the fence's completion (Intel SDM, RDTSC: "MFENCE; LFENCE").
+ */
+static __rte_always_inline void
+lat_settle(void)
+{
+	rte_mb();
+#ifdef RTE_ARCH_X86
+	__builtin_ia32_lfence();
+#endif
+}
+
 /* Fold the buffered samples into the run's histogram and maximum. */
 static void
 lat_fold(struct lat_ctx *c)
@@ -98,8 +112,8 @@ lat_next(struct lat_ctx *c)
 
 	if (unlikely(c->fill == LAT_CHUNK)) {
 		lat_fold(c);
-		/* the fold's stores done before the next timed grab */
-		rte_mb();
+		/* the fold done before the next timed grab */
+		lat_settle();
 	}
 	cyc = &c->buf[c->fill];
 	c->fill += LAT_BATCH;
@@ -141,7 +155,7 @@ lat_loop(const struct bench_pool *bp, struct lat_ctx *c, uint64_t n,
 		 * first grab's sample took in the frees' last cycles, in a
 		 * third to all of the batches (see POS_CYCLES), which made
 		 * the cached pools' p99 and p99.9. */
-		rte_mb();
+		lat_settle();
 	}
 	*fails += bad;
 }
