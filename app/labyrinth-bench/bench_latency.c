@@ -205,11 +205,11 @@ lat_first_share(const struct lat_ctx *c, uint64_t p99c)
 
 	if (p99c >= POS_CYCLES - 1)
 		return NAN;
-	for (k = 0; k < LAT_BATCH; k++)
-		for (b = p99c + 1; b < POS_CYCLES; b++)
-			above += c->pos[k][b];
-	for (b = p99c + 1; b < POS_CYCLES; b++)
+	for (b = p99c + 1; b < POS_CYCLES; b++) {
 		first += c->pos[0][b];
+		for (k = 0; k < LAT_BATCH; k++)
+			above += c->pos[k][b];
+	}
 	return above != 0 ? 100.0 * (double)first / (double)above : 0;
 }
 
